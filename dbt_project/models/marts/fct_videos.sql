@@ -1,0 +1,65 @@
+-- Row-level feature mart: one row per staged video, with derived variables.
+with
+
+videos as (
+
+    select * from {{ ref('stg_tiktok__videos') }}
+
+),
+
+text_shape as (
+
+    select
+        video_id,
+        trim(regexp_replace(video_transcription_text, '\s+', ' ', 'g')) as normalised_text
+
+    from videos
+
+),
+
+final as (
+
+    select
+        -- identifiers and labels
+        videos.video_id,
+        videos.source_row_number,
+        videos.row_id,
+        videos.claim_status,
+        videos.is_labeled,
+        videos.is_claim,
+
+        -- video and author
+        videos.video_duration_sec,
+        videos.video_transcription_text,
+        videos.verified_status,
+        videos.is_verified,
+        videos.author_ban_status,
+
+        -- engagement counts
+        {%- for column in count_columns() %}
+        videos.{{ column }},
+        {%- endfor %}
+
+        -- transcription shape (NULL when there is no text)
+        cast(length(videos.video_transcription_text) as bigint) as transcription_char_count,
+        cast(
+            case
+                when text_shape.normalised_text <> ''
+                    then
+                        length(text_shape.normalised_text)
+                        - length(replace(text_shape.normalised_text, ' ', '')) + 1
+            end as bigint
+        ) as transcription_word_count,
+
+        -- per-view rates; NULL when views are zero or missing
+        videos.video_like_count / nullif(videos.video_view_count, 0) as likes_per_view,
+        videos.video_comment_count / nullif(videos.video_view_count, 0) as comments_per_view,
+        videos.video_share_count / nullif(videos.video_view_count, 0) as shares_per_view,
+        videos.video_download_count / nullif(videos.video_view_count, 0) as downloads_per_view
+
+    from videos
+    inner join text_shape on videos.video_id = text_shape.video_id
+
+)
+
+select * from final

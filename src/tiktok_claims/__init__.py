@@ -1,0 +1,1 @@
+"""tiktok-claims: helpers for the dbt/DuckDB claims warehouse."""

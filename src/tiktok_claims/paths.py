@@ -1,0 +1,28 @@
+"""Where the project reads and writes; each can be redirected by an environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def warehouse_path() -> Path:
+    """The DuckDB warehouse file (CLAIMS_WAREHOUSE, as in profiles.yml)."""
+    return Path(os.environ.get("CLAIMS_WAREHOUSE", "warehouse/tiktok_claims.duckdb"))
+
+
+def exports_dir() -> Path:
+    """Root of the generated exports: figures/, summaries/, tableau/, parquet/ (CLAIMS_EXPORTS)."""
+    return Path(os.environ.get("CLAIMS_EXPORTS", "exports"))
+
+
+def connect_readonly(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for reading; a built warehouse is required."""
+    path = Path(path) if path is not None else warehouse_path()
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no warehouse here; run `make run` (or `dbt build`) first")
+    return duckdb.connect(str(path), read_only=True)
