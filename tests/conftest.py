@@ -90,3 +90,9 @@ def real_build(real_dataset, tmp_path_factory) -> Build:
 def sample_build(tmp_path_factory) -> Build:
     """The full warehouse built from the bundled synthetic sample, once per session."""
     return run_dbt(["build"], SAMPLE_DATASET, tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def real_rebuild(real_dataset, tmp_path_factory) -> Build:
+    """A second, independent build of the real file: for determinism checks."""
+    return run_dbt(["build"], real_dataset, tmp_path_factory.mktemp("real_again"))
