@@ -1,10 +1,12 @@
-"""Command line: `python -m tiktok_claims publish` writes figures and summaries."""
+"""Command line: `publish` writes figures and summaries; `synth` writes a synthetic dataset."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
 import sys
+
+from tiktok_claims import synthetic
 
 # Each step is "module:function", called with no arguments after `dbt build`.
 PUBLISH_STEPS: list[str] = []
@@ -21,10 +23,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tiktok-claims")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("publish", help="write figures and executive summaries from the warehouse")
+    synth = sub.add_parser("synth", help="write a synthetic dataset (CSV, or Parquet by suffix)")
+    synth.add_argument("--rows", type=int, default=synthetic.DEFAULT_ROWS)
+    synth.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
+    synth.add_argument("--out", default=synthetic.DEFAULT_PATH)
     args = parser.parse_args(argv)
     try:
         if args.command == "publish":
             publish()
+        elif args.command == "synth":
+            print(synthetic.write(args.out, rows=args.rows, seed=args.seed))
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
