@@ -1,6 +1,7 @@
 """dbt-duckdb plugin: loads the raw claims file as the `tiktok.videos` source.
 
-Registered in profiles.yml; the source's `meta.path` names the file.
+Registered in profiles.yml; the source's `meta.path` names the file. It also registers the
+export function that the on-run-end hook calls (tiktok_claims.export.udf).
 """
 
 import logging
@@ -10,18 +11,25 @@ from dbt.adapters.duckdb.utils import SourceConfig
 from dbt.adapters.events.logging import AdapterLogger
 
 from tiktok_claims import ingest
+from tiktok_claims.export import udf
 
 _dbt_log = AdapterLogger("tiktok_claims")
 
 
 class _ToDbtLog(logging.Handler):
-    """Forward the reader's warnings (extra columns) to dbt's build log."""
+    """Forward the reader's warnings and the exporter's messages to dbt's build log."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        _dbt_log.warning(record.getMessage())
+        if record.levelno >= logging.WARNING:
+            _dbt_log.warning(record.getMessage())
+        else:
+            _dbt_log.info(record.getMessage())
 
 
 class Plugin(BasePlugin):
+    def configure_connection(self, conn) -> None:
+        udf.register(conn, _ToDbtLog())
+
     def load(self, source_config: SourceConfig):
         handler = _ToDbtLog()
         ingest.log.addHandler(handler)

@@ -1,0 +1,200 @@
+"""Plan, stage, verify and publish the exports of one warehouse."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from tiktok_claims.export import hyper, tds
+from tiktok_claims.export.base import (
+    AGGREGATE_EXTRACT,
+    ROW_LEVEL_EXTRACT,
+    TABLEAU_TYPES,
+    Column,
+    ExportError,
+    ExportTable,
+    normalise_type,
+)
+
+log = logging.getLogger("tiktok_claims.export")
+
+EXPORT_SCHEMAS = ("marts", "stats", "ml")
+# One row per video: these go to row_level.hyper, so the aggregate file has no transcriptions.
+ROW_LEVEL_TABLES = frozenset({"fct_videos", "claim_predictions", "moderation_queue"})
+
+
+def plan(con: duckdb.DuckDBPyConnection, models: Iterable[Mapping[str, Any]]) -> list[ExportTable]:
+    """The tables to export: dbt models in EXPORT_SCHEMAS that exist in the warehouse.
+
+    `models` are dbt model docs: schema, name (the relation), description, meta and columns
+    ({name: {description, data_type}}). Raises ExportError for a type Tableau cannot read or
+    a type that differs from the one the YAML declares.
+    """
+    rows = con.sql(
+        "select table_schema, table_name, column_name, data_type from information_schema.columns"
+        f" where table_schema in ({', '.join(repr(s) for s in EXPORT_SCHEMAS)})"
+        " order by table_schema, table_name, ordinal_position"
+    ).fetchall()
+    warehouse: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for schema, table, column, data_type in rows:
+        warehouse.setdefault((schema, table), []).append((column, data_type))
+
+    tables, missing = [], []
+    for model in sorted(models, key=lambda m: (m["schema"], m["name"])):
+        key = (model["schema"], model["name"])
+        if model["schema"] not in EXPORT_SCHEMAS:
+            continue
+        if key not in warehouse:
+            missing.append(".".join(key))
+            continue
+        tables.append(_table(model, warehouse[key]))
+    if missing:
+        log.warning("export: not in the warehouse (not built yet), skipped: %s", ", ".join(missing))
+    return tables
+
+
+def _table(model: Mapping[str, Any], columns: list[tuple[str, str]]) -> ExportTable:
+    label = f"{model['schema']}.{model['name']}"
+    docs = {name.lower(): doc for name, doc in (model.get("columns") or {}).items()}
+    out = []
+    for name, actual in columns:
+        doc = docs.get(name.lower(), {})
+        kind = normalise_type(actual)
+        if kind not in TABLEAU_TYPES:
+            raise ExportError(
+                f"{label}: column {name} is {actual}, which Tableau extracts do not take;"
+                f" cast it in the model to one of {', '.join(TABLEAU_TYPES)}"
+                " and declare it in the model's contract"
+            )
+        declared = doc.get("data_type")
+        if declared and normalise_type(declared) != kind:
+            raise ExportError(
+                f"{label}: column {name} is {actual} in the warehouse"
+                f" but its YAML declares {declared}"
+            )
+        out.append(Column(name, kind, (doc.get("description") or "").strip()))
+
+    names = {c.name.lower() for c in out}
+    meta = model.get("meta") or {}
+    row_level = (
+        model["name"] in ROW_LEVEL_TABLES
+        or "video_id" in names
+        or meta.get("tableau_extract") == ROW_LEVEL_EXTRACT
+    )
+    if not row_level and any("transcription_text" in n for n in names):
+        raise ExportError(f"{label}: transcription text may not go to the aggregate extract")
+    return ExportTable(
+        schema=model["schema"],
+        name=model["name"],
+        columns=out,
+        description=(model.get("description") or "").strip(),
+        extract=ROW_LEVEL_EXTRACT if row_level else AGGREGATE_EXTRACT,
+    )
+
+
+def column_stats(con: duckdb.DuckDBPyConnection, relation: str, columns: list[str]):
+    """(row count, [non-null count per column]) of a relation, in one scan."""
+    counts = ", ".join(f'count("{c}")' for c in columns)
+    row = con.sql(f"select count(*), {counts} from {relation}").fetchall()[0]
+    return int(row[0]), [int(n) for n in row[1:]]
+
+
+class _Staging:
+    """Temporary files beside their targets; renamed into place only when all are verified."""
+
+    def __init__(self) -> None:
+        self.files: list[tuple[Path, Path]] = []
+
+    def new(self, final: Path) -> Path:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.tmp")
+        self.files.append((tmp, final))
+        return tmp
+
+    def publish(self) -> None:
+        for tmp, final in self.files:
+            os.replace(tmp, final)
+        self.files.clear()
+
+    def discard(self) -> None:
+        for tmp, _ in self.files:
+            tmp.unlink(missing_ok=True)
+        self.files.clear()
+
+
+def export_warehouse(
+    con: duckdb.DuckDBPyConnection,
+    models: Iterable[Mapping[str, Any]],
+    root: Path,
+) -> list[ExportTable]:
+    """Write <root>/tableau/{tiktok_claims,row_level}.{hyper,tds} and <root>/parquet/...
+
+    Everything is staged and verified first; any failure raises ExportError naming the
+    table and leaves the files already in `root` untouched.
+    """
+    root = Path(root)
+    tables = plan(con, models)
+    if not tables:
+        log.warning("export: no marts/stats/ml tables in the warehouse; nothing exported")
+        return []
+    staging = _Staging()
+    workdir = Path(tempfile.mkdtemp(prefix="tiktok_claims_export_"))
+    try:
+        for table in tables:
+            _stage_parquet(con, table, staging.new(_parquet_path(root, table)))
+        for extract in (AGGREGATE_EXTRACT, ROW_LEVEL_EXTRACT):
+            group = [t for t in tables if t.extract == extract]
+            if not group:
+                continue
+            final = root / "tableau" / f"{extract}.hyper"
+            hyper_tmp = staging.new(final)
+            hyper.write(con, group, hyper_tmp, workdir)
+            hyper.verify(group, hyper_tmp, workdir)
+            tds_tmp = staging.new(final.with_suffix(".tds"))
+            tds.write(group, tds_tmp, hyper_file=final.name, title=extract)
+            tds.verify(tds_tmp, group)
+        staging.publish()
+    except BaseException:
+        staging.discard()
+        raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    for extract in (AGGREGATE_EXTRACT, ROW_LEVEL_EXTRACT):
+        names = [t.label for t in tables if t.extract == extract]
+        if names:
+            log.info("export: %s.hyper <- %s", extract, ", ".join(names))
+    return tables
+
+
+def _parquet_path(root: Path, table: ExportTable) -> Path:
+    return root / "parquet" / table.schema / f"{table.name}.parquet"
+
+
+def _stage_parquet(con: duckdb.DuckDBPyConnection, table: ExportTable, tmp: Path) -> None:
+    """COPY the table to Parquet, then check rows, columns, types and nulls against DuckDB."""
+    names = [c.name for c in table.columns]
+    try:
+        table.stats = column_stats(con, table.sql_name, names)
+        path = str(tmp).replace("'", "''")
+        con.execute(f"copy (select * from {table.sql_name}) to '{path}' (format parquet)")
+        source = f"read_parquet('{path}')"
+        got = con.sql(f"describe select * from {source}").fetchall()
+        got_stats = column_stats(con, source, names)
+    except duckdb.Error as exc:
+        raise ExportError(f"{table.label}: Parquet export failed: {exc}") from exc
+    expected = [(c.name, c.duckdb_type) for c in table.columns]
+    actual = [(name, normalise_type(kind)) for name, kind, *_ in got]
+    if actual != expected:
+        raise ExportError(f"{table.label}: Parquet columns {actual} differ from {expected}")
+    if got_stats != table.stats:
+        raise ExportError(
+            f"{table.label}: Parquet row/non-null counts {got_stats} differ from {table.stats}"
+        )
