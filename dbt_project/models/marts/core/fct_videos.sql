@@ -55,7 +55,13 @@ final as (
         videos.video_like_count / nullif(videos.video_view_count, 0) as likes_per_view,
         videos.video_comment_count / nullif(videos.video_view_count, 0) as comments_per_view,
         videos.video_share_count / nullif(videos.video_view_count, 0) as shares_per_view,
-        videos.video_download_count / nullif(videos.video_view_count, 0) as downloads_per_view
+        videos.video_download_count / nullif(videos.video_view_count, 0) as downloads_per_view,
+
+        -- engagement bin labels (bins defined once, in macros/engagement_bins.sql)
+        {{ engagement_bin_label('video_view_count', 'videos') | indent(4) }} as views_bin,
+        {{ engagement_bin_label('video_like_count', 'videos') | indent(4) }} as likes_bin,
+        {{ engagement_bin_label('video_share_count', 'videos') | indent(4) }} as shares_bin,
+        {{ engagement_bin_label('video_download_count', 'videos') | indent(4) }} as downloads_bin
 
     from videos
     inner join text_shape on videos.video_id = text_shape.video_id
