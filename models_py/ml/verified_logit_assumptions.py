@@ -1,0 +1,9 @@
+"""ml.verified_logit_assumptions: one row per assumption check of the fitted logit."""
+
+from tiktok_claims.stats.logit import assumptions_table
+
+
+def model(dbt, session):
+    dataset = dbt.ref("verified_logit_dataset").df()
+    coefficients = dbt.ref("verified_logit_coefficients").df()
+    return assumptions_table(dataset, coefficients, alpha=float(dbt.config.get("alpha")))

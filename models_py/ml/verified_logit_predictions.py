@@ -1,0 +1,8 @@
+"""ml.verified_logit_predictions: every video scored with the fitted coefficients."""
+
+from tiktok_claims.stats.logit import predictions_table
+
+
+def model(dbt, session):
+    dataset = dbt.ref("verified_logit_dataset").df()
+    return predictions_table(dataset, dbt.ref("verified_logit_coefficients").df())
