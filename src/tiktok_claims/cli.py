@@ -9,7 +9,10 @@ import sys
 from tiktok_claims import synthetic
 
 # Each step is "module:function", called with no arguments after `dbt build`.
-PUBLISH_STEPS: list[str] = []
+PUBLISH_STEPS: list[str] = [
+    "tiktok_claims.summaries.hypothesis_test:write",
+    "tiktok_claims.summaries.verified_regression:write",
+]
 
 
 def publish() -> None:

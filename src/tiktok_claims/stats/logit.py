@@ -44,7 +44,7 @@ VIF_THRESHOLD = 5.0
 CORRELATION_THRESHOLD = 0.7
 EPV_THRESHOLD = 10.0
 COOKS_THRESHOLD = 1.0
-THRESHOLD_METHOD = "maximises Youden's J (TPR - FPR) on the train rows"
+THRESHOLD_METHOD = "maximises Youden's J = TPR - FPR on the train rows"
 TRANSFORM = "z-score with the train mean and SD"
 
 DATASET_COLUMNS = ["video_id", "split", OUTCOME, "class_weight", *FEATURES, EXCLUDED]

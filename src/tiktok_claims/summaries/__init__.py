@@ -1,0 +1,1 @@
+"""Executive summaries: Markdown written from warehouse tables by `tiktok-claims publish`."""
