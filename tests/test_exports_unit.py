@@ -160,6 +160,7 @@ def test_tds_captions_and_descriptions(warehouse, tmp_path):
 def test_caption():
     assert caption("video_view_count") == "Video View Count"
     assert caption("roc_auc") == "ROC AUC"
+    assert caption("claim_status_by_verified_status") == "Claim Status by Verified Status"
 
 
 def test_type_error_leaves_previous_exports(warehouse, tmp_path):

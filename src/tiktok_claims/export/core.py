@@ -121,6 +121,7 @@ class _Staging:
 
     def publish(self) -> None:
         for tmp, final in self.files:
+            os.chmod(tmp, 0o644)  # Hyper creates 0640; every export is readable alike
             os.replace(tmp, final)
         self.files.clear()
 

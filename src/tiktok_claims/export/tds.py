@@ -42,14 +42,26 @@ _WORDS = {
 }
 
 
+_SMALL = {"by", "vs", "of", "per", "and", "or", "to", "in"}
+
+
 def caption(name: str) -> str:
-    """'video_view_count' -> 'Video View Count'; 'roc_auc' -> 'ROC AUC'."""
-    words = [w for w in name.split("_") if w]
-    return " ".join(_WORDS.get(w.lower(), w.capitalize()) for w in words) or name
+    """'video_view_count' -> 'Video View Count'; 'roc_auc_by_split' -> 'ROC AUC by Split'."""
+    words = [w.lower() for w in name.split("_") if w]
+    return (
+        " ".join(
+            w if i and w in _SMALL else _WORDS.get(w, w.capitalize()) for i, w in enumerate(words)
+        )
+        or name
+    )
 
 
 def _role(column_name: str, datatype: str) -> tuple[str, str]:
-    identifier = column_name.endswith(("_id", "_number")) or column_name in {"rank", "ordinal"}
+    # keys and sort orders are dimensions even when they are integers
+    identifier = column_name.endswith(("_id", "_number", "_order", "_rank")) or column_name in {
+        "rank",
+        "ordinal",
+    }
     if datatype in {"integer", "real"} and not identifier:
         return "measure", "quantitative"
     if datatype in {"date", "datetime"} or identifier:
