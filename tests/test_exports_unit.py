@@ -197,6 +197,17 @@ def test_mid_export_failure_leaves_previous_exports(warehouse, tmp_path, monkeyp
     assert _leftovers(tmp_path) == []
 
 
+def test_parquet_of_removed_models_is_removed(warehouse, tmp_path):
+    root = tmp_path / "exports"
+    (root / "parquet" / "marts").mkdir(parents=True)
+    (root / "parquet" / "marts" / "old_name.parquet").write_bytes(b"stale")
+    export_warehouse(warehouse, MODELS, root)
+    assert sorted(p.name for p in (root / "parquet" / "marts").iterdir()) == [
+        "fct_videos.parquet",
+        "summary.parquet",
+    ]
+
+
 def test_declared_type_must_match(warehouse, tmp_path):
     models = [dict(MODELS[0], columns={"videos": {"data_type": "double"}})]
     with pytest.raises(ExportError, match=r"marts\.summary.*videos.*declares double"):

@@ -142,6 +142,7 @@ def export_warehouse(
     table and leaves the files already in `root` untouched.
     """
     root = Path(root)
+    models = list(models)
     tables = plan(con, models)
     if not tables:
         log.warning("export: no marts/stats/ml tables in the warehouse; nothing exported")
@@ -168,11 +169,21 @@ def export_warehouse(
         raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    _remove_stale_parquet(root, {(m["schema"], m["name"]) for m in models})
     for extract in (AGGREGATE_EXTRACT, ROW_LEVEL_EXTRACT):
         names = [t.label for t in tables if t.extract == extract]
         if names:
             log.info("export: %s.hyper <- %s", extract, ", ".join(names))
     return tables
+
+
+def _remove_stale_parquet(root: Path, models: set[tuple[str, str]]) -> None:
+    """Parquet files of models that no longer exist (renamed or deleted) would mislead."""
+    for schema in EXPORT_SCHEMAS:
+        for path in sorted((root / "parquet" / schema).glob("*.parquet")):
+            if (schema, path.stem) not in models:
+                path.unlink()
+                log.info("export: removed %s (no such model)", path)
 
 
 def _parquet_path(root: Path, table: ExportTable) -> Path:
