@@ -10,6 +10,8 @@ from tiktok_claims import synthetic
 
 # Each step is "module:function", called with no arguments after `dbt build`.
 PUBLISH_STEPS: list[str] = [
+    "tiktok_claims.figures:write_figures",
+    "tiktok_claims.summaries.eda:write",
     "tiktok_claims.summaries.hypothesis_test:write",
     "tiktok_claims.summaries.verified_regression:write",
 ]
