@@ -5,7 +5,8 @@
     function registered by the project's dbt plugin; its errors fail the build.
 -#}
 {% macro export_contract_tables(results) -%}
-    {%- if not execute or flags.WHICH != 'build' -%}
+    {#- `--empty` builds hold no rows: never let them replace real exports -#}
+    {%- if not execute or flags.WHICH != 'build' or flags.EMPTY -%}
         {{ return('') }}
     {%- endif -%}
     {%- set failed = [] -%}
