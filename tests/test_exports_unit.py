@@ -208,6 +208,13 @@ def test_parquet_of_removed_models_is_removed(warehouse, tmp_path):
     ]
 
 
+def test_warns_about_sql_models_without_contracts(warehouse, tmp_path, caplog):
+    models = [dict(MODELS[0], language="sql", contract=False), dict(MODELS[1], language="python")]
+    export_warehouse(warehouse, models, tmp_path / "exports")
+    warnings = [r.getMessage() for r in caplog.records if "contract" in r.getMessage()]
+    assert warnings == ["export: SQL models without an enforced contract: marts.summary"]
+
+
 def test_declared_type_must_match(warehouse, tmp_path):
     models = [dict(MODELS[0], columns={"videos": {"data_type": "double"}})]
     with pytest.raises(ExportError, match=r"marts\.summary.*videos.*declares double"):

@@ -35,6 +35,8 @@
             'name': node.alias or node.name,
             'description': node.description,
             'meta': node.config.meta,
+            'language': node.language,
+            'contract': node.config.contract.enforced,
             'columns': columns,
         }) -%}
     {%- endfor -%}

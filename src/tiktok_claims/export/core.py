@@ -47,7 +47,7 @@ def plan(con: duckdb.DuckDBPyConnection, models: Iterable[Mapping[str, Any]]) ->
     for schema, table, column, data_type in rows:
         warehouse.setdefault((schema, table), []).append((column, data_type))
 
-    tables, missing = [], []
+    tables, missing, uncontracted = [], [], []
     for model in sorted(models, key=lambda m: (m["schema"], m["name"])):
         key = (model["schema"], model["name"])
         if model["schema"] not in EXPORT_SCHEMAS:
@@ -55,9 +55,14 @@ def plan(con: duckdb.DuckDBPyConnection, models: Iterable[Mapping[str, Any]]) ->
         if key not in warehouse:
             missing.append(".".join(key))
             continue
+        if model.get("language") == "sql" and not model.get("contract"):
+            uncontracted.append(".".join(key))
         tables.append(_table(model, warehouse[key]))
     if missing:
         log.warning("export: not in the warehouse (not built yet), skipped: %s", ", ".join(missing))
+    if uncontracted:
+        # types are still checked here, but a contract fails the model itself, earlier
+        log.warning("export: SQL models without an enforced contract: %s", ", ".join(uncontracted))
     return tables
 
 
