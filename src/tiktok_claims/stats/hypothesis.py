@@ -177,8 +177,9 @@ def _verdict(p_adj: float, alpha: float) -> str:
 
 
 def _two_group_rows(frame: pd.DataFrame, metric: str, level: float) -> list[dict]:
-    a = frame.loc[frame[GROUPING] == GROUP_1, metric].dropna().to_numpy(dtype=float)
-    b = frame.loc[frame[GROUPING] == GROUP_2, metric].dropna().to_numpy(dtype=float)
+    # sorted, so float sums (and so every digit) do not depend on the input's row order
+    a = np.sort(frame.loc[frame[GROUPING] == GROUP_1, metric].dropna().to_numpy(dtype=float))
+    b = np.sort(frame.loc[frame[GROUPING] == GROUP_2, metric].dropna().to_numpy(dtype=float))
     label = METRIC_LABELS[metric]
     team = " (the team's original test)" if metric == TEAM_METRIC else ""
     common = {
