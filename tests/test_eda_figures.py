@@ -1,0 +1,111 @@
+"""EDA figures: written by `publish` from the built warehouse, valid PNGs, described in
+figures.json, readable (text >= 11 pt, titles that carry a number from the data)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import matplotlib
+import matplotlib.image
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.text import Text
+
+from tiktok_claims import figures
+from tiktok_claims.cli import PUBLISH_STEPS
+
+pytestmark = pytest.mark.real_data
+
+# The figures the issue lists (box plot and histogram per count metric, bins per metric).
+METRIC_LABELS = ["views", "likes", "shares", "downloads", "comments"]
+EXPECTED = {
+    "claim_status_counts.png",
+    "author_ban_status_counts.png",
+    *(f"box_{m}.png" for m in METRIC_LABELS),
+    *(f"hist_{m}.png" for m in METRIC_LABELS),
+    "claims_by_verified_status.png",
+    "claims_by_ban_status.png",
+    "median_views_by_ban_status.png",
+    "class_share_of_views.png",
+    "views_vs_likes.png",
+    *(f"bins_{m}.png" for m in ["views", "likes", "shares", "downloads"]),
+}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def published(real_build):
+    """`python -m tiktok_claims publish` against the fixture's warehouse and exports."""
+    env = {
+        **os.environ,
+        "CLAIMS_WAREHOUSE": str(real_build.warehouse),
+        "CLAIMS_EXPORTS": str(real_build.exports),
+        "MPLBACKEND": "Agg",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "tiktok_claims", "publish"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return real_build.exports / "figures"
+
+
+def test_figures_registered_in_publish():
+    assert "tiktok_claims.figures:write_figures" in PUBLISH_STEPS
+
+
+def test_every_figure_is_a_valid_png(published):
+    for name in sorted(EXPECTED):
+        path = published / name
+        assert path.is_file(), name
+        data = path.read_bytes()
+        assert data.startswith(PNG_SIGNATURE), name
+        assert len(data) > 15_000, name
+        pixels = matplotlib.image.imread(path)
+        assert pixels.shape[0] >= 300 and pixels.shape[1] >= 500, name
+        assert pixels[..., :3].std() > 0.05, f"{name} is (nearly) blank"
+
+
+def test_figures_json_describes_every_figure(published, real_build):
+    entries = {e["file"]: e for e in json.loads((published / "figures.json").read_text())}
+    assert set(entries) == EXPECTED
+    with real_build.connect() as con:
+        tables = {
+            f"{schema}.{name}"
+            for schema, name in con.sql(
+                "select table_schema, table_name from information_schema.tables"
+            ).fetchall()
+        }
+    for name, entry in entries.items():
+        assert len(entry["alt_text"].strip()) >= 40, name
+        assert any(ch.isdigit() for ch in entry["alt_text"]), name
+        # titles state a finding with a number read from the data, not the chart type
+        assert any(ch.isdigit() for ch in entry["title"]), name
+        assert entry["source_table"] in tables, name
+        assert entry["source_table"] == entry["source_tables"][0]
+        assert set(entry["source_tables"]) <= tables, name
+        assert "raw." not in " ".join(entry["source_tables"])
+
+
+def test_text_is_at_least_11pt_and_colours_are_colour_blind_safe(real_build):
+    """Draw each figure in-process and inspect every visible text and filled patch."""
+    palette = {matplotlib.colors.to_rgb(c) for c in (figures.BLUE, figures.ORANGE, figures.GREY)}
+    with real_build.connect() as con, plt.rc_context(figures.STYLE):
+        for name, draw in figures.FIGURES.items():
+            fig, title, _alt, _tables = draw(con)
+            try:
+                fig.canvas.draw()
+                for text in fig.findobj(Text):
+                    if text.get_visible() and text.get_text().strip():
+                        assert text.get_fontsize() >= 11, (name, text.get_text())
+                for ax in fig.axes:
+                    for patch in ax.patches:
+                        if patch.get_fill() and patch.get_facecolor()[3] > 0:
+                            rgb = tuple(round(v, 3) for v in patch.get_facecolor()[:3])
+                            assert rgb in {tuple(round(v, 3) for v in c) for c in palette}, name
+                assert title
+            finally:
+                plt.close(fig)
