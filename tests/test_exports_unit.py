@@ -10,7 +10,8 @@ import duckdb
 import pantab
 import pytest
 
-from tiktok_claims.export import ExportError, export_warehouse, hyper
+from tiktok_claims.export import ExportError, ExportTable, export_warehouse, hyper
+from tiktok_claims.export.base import Column
 from tiktok_claims.export.tds import caption
 
 MODELS = [
@@ -213,6 +214,19 @@ def test_warns_about_sql_models_without_contracts(warehouse, tmp_path, caplog):
     export_warehouse(warehouse, models, tmp_path / "exports")
     warnings = [r.getMessage() for r in caplog.records if "contract" in r.getMessage()]
     assert warnings == ["export: SQL models without an enforced contract: marts.summary"]
+
+
+def test_hyper_write_names_the_failing_table(warehouse, tmp_path):
+    # past the type check (as a new DuckDB type might be): pantab refuses the list column
+    warehouse.execute("create table marts.listy as select [1, 2] as numbers")
+    tables = [
+        ExportTable("marts", "summary", [Column("status", "VARCHAR")]),
+        ExportTable("marts", "listy", [Column("numbers", "BIGINT")]),
+    ]
+    target = tmp_path / "out.hyper"
+    with pytest.raises(ExportError, match=r"^marts\.listy: writing out\.hyper failed"):
+        hyper.write(warehouse, tables, target, tmp_path)
+    assert not target.exists()
 
 
 def test_declared_type_must_match(warehouse, tmp_path):

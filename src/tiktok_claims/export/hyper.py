@@ -37,9 +37,12 @@ def write(
     writes every table; if it fails, each table is retried alone to name the culprit.
     """
 
+    cursors: list[duckdb.DuckDBPyConnection] = []
+
     def frame(table: ExportTable):
         # a cursor per table: each relation keeps its own open result stream
-        return con.cursor().sql(f"select * from {table.sql_name}")
+        cursors.append(con.cursor())
+        return cursors[-1].sql(f"select * from {table.sql_name}")
 
     params = process_params(log_dir)
     try:
@@ -50,18 +53,26 @@ def write(
             process_params=params,
         )
         return
-    except Exception as exc:  # noqa: BLE001 - narrowed down below
+    except Exception as exc:
         error = exc
+    finally:
+        for cursor in cursors:
+            cursor.close()
     path.unlink(missing_ok=True)
-    for table in tables:
-        try:
-            pantab.frame_to_hyper(
-                frame(table), path, table=(SCHEMA, table.name), atomic=False, process_params=params
-            )
-        except Exception as exc:
-            raise ExportError(f"{table.label}: writing {path.name} failed: {exc}") from exc
-        finally:
-            path.unlink(missing_ok=True)
+    with con.cursor() as cursor:
+        for table in tables:
+            try:
+                pantab.frame_to_hyper(
+                    cursor.sql(f"select * from {table.sql_name}"),
+                    path,
+                    table=(SCHEMA, table.name),
+                    atomic=False,
+                    process_params=params,
+                )
+            except Exception as exc:
+                raise ExportError(f"{table.label}: writing {path.name} failed: {exc}") from exc
+            finally:
+                path.unlink(missing_ok=True)
     raise ExportError(f"{', '.join(t.label for t in tables)}: writing the extract failed: {error}")
 
 
