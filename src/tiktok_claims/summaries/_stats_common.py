@@ -1,10 +1,10 @@
-"""Formatting and writing shared by the statistics summaries (hypothesis test, regression)."""
+"""Number wording shared by the statistics summaries (hypothesis test, regression).
+
+They read whole tables (rows picked and sorted by value), so they format values here and
+use the shared writer in _render rather than its one-query-per-fact templates.
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
-
-from tiktok_claims.paths import exports_dir
 
 
 def num(x: float, decimals: int = 0) -> str:
@@ -29,12 +29,3 @@ def magnitude(value: float, cut_offs: tuple[float, float, float]) -> str:
     if size < medium:
         return "small"
     return "medium" if size < large else "large"
-
-
-def write_summary(name: str, text: str, out_dir: Path | None = None) -> Path:
-    """Write <exports>/summaries/<name>.md and return its path."""
-    folder = (out_dir or exports_dir()) / "summaries"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.md"
-    path.write_text(text, encoding="utf-8")
-    return path

@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 
 from tiktok_claims.paths import connect_readonly
-from tiktok_claims.summaries._stats_common import ci, magnitude, num, p_text, write_summary
+from tiktok_claims.summaries._render import write_summary
+from tiktok_claims.summaries._stats_common import ci, magnitude, num, p_text
 
 # Conventional small / medium / large cut-offs for each effect size.
 G_CUTS = (0.2, 0.5, 0.8)
@@ -78,7 +79,8 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
         "## Result",
         "",
         f"- **The team's test:** t = {team.statistic:.2f} (df {num(team.degrees_of_freedom)}), "
-        f"{p_text(team.p_value)}: {team.decision} at alpha {alpha:g}. "
+        f"p = {team.p_value:.2g} ({p_text(team.p_value_adjusted)} after the Holm correction "
+        f"below): {team.decision} at alpha {alpha:g}. "
         f"Unverified accounts' videos average {num(team.group_1_mean)} views against "
         f"{num(team.group_2_mean)} for verified accounts, {num(abs(team.mean_difference))} "
         f"{direction} ({ci(team.mean_difference_ci_low, team.mean_difference_ci_high, 0)}).",

@@ -12,7 +12,8 @@ import duckdb
 import pandas as pd
 
 from tiktok_claims.paths import connect_readonly
-from tiktok_claims.summaries._stats_common import num, p_text, write_summary
+from tiktok_claims.summaries._render import write_summary
+from tiktok_claims.summaries._stats_common import num, p_text
 
 LABELS = {
     "video_duration_sec": "video length",
@@ -48,6 +49,12 @@ def _term_line(term) -> str:
         f"- **{label}**: {unit} goes with {_odds_words(term.odds_ratio)} of a verified account "
         f"(95% CI {term.odds_ratio_ci_low:.2f} to {term.odds_ratio_ci_high:.2f}; "
         f"{p_text(term.p_value)})."
+    )
+
+
+def _check_label(check) -> str:
+    return (
+        f"{check.check_name} for {check.feature}" if pd.notna(check.feature) else check.check_name
     )
 
 
@@ -99,7 +106,7 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
         "",
         "## What is associated with verified status",
         "",
-        "Holding the other inputs fixed:",
+        "Holding the other inputs fixed:" if len(clear) else "No input shows a clear association.",
         "",
         *[_term_line(term) for term in clear.itertuples()],
         "",
@@ -124,7 +131,7 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
         "",
         f"- {len(model_checks) - len(failed)} of {len(model_checks)} assumption checks pass"
         + (
-            "; failing: " + ", ".join(f"{c.check_name} ({i})" for i, c in failed.iterrows())
+            "; failing: " + ", ".join(_check_label(c) for c in failed.itertuples())
             if len(failed)
             else ""
         )
