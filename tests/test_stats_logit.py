@@ -55,7 +55,7 @@ def test_split_is_stratified_disjoint_and_seeded():
 
 def test_coefficients_are_a_weighted_glm_with_sandwich_errors():
     data = logit.split_dataset(_videos(), seed=0)
-    table = logit.coefficients_table(data).set_index("term")
+    table = logit.coefficients_table(data).set_index("feature")
     train = data[data.split == "train"]
     x = train[list(logit.FEATURES)].astype(float)
     for column in logit.CONTINUOUS:

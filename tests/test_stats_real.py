@@ -132,7 +132,7 @@ def test_split_disjoint_complete_and_reproducible(dataset, videos):
 
 
 def test_coefficients_match_an_independent_statsmodels_fit(real_build, dataset):
-    table = real_build.df("select * from ml.verified_logit_coefficients order by term_order")
+    table = real_build.df("select * from ml.verified_logit_coefficients order by feature_order")
     train = dataset[dataset.split == "train"]
     y = train.is_verified
     weights = np.where(y == 1, len(y) / (2 * y.sum()), len(y) / (2 * (1 - y).sum()))
@@ -148,14 +148,14 @@ def test_coefficients_match_an_independent_statsmodels_fit(real_build, dataset):
     fit = sm.GLM(y, sm.add_constant(x), family=sm.families.Binomial(), var_weights=weights).fit(
         cov_type="HC0"
     )
-    assert list(table.term) == ["intercept", *x.columns]
+    assert list(table.feature) == ["intercept", *x.columns]
     assert table.coefficient.to_numpy() == pytest.approx(fit.params.to_numpy(), rel=1e-6)
     assert table.std_error.to_numpy() == pytest.approx(fit.bse.to_numpy(), rel=1e-6)
     assert table.p_value.to_numpy() == pytest.approx(fit.pvalues.to_numpy(), rel=1e-5)
     ci = fit.conf_int(0.05).to_numpy()
     assert table.ci_low.to_numpy() == pytest.approx(ci[:, 0], rel=1e-6)
     assert table.odds_ratio_ci_high.to_numpy() == pytest.approx(np.exp(ci[:, 1]), rel=1e-6)
-    assert "video_like_count" not in set(table.term)
+    assert "video_like_count" not in set(table.feature)
 
 
 def test_metrics_recomputed_from_predictions(real_build):

@@ -108,7 +108,7 @@ def _fit(y, x, weights):
 
 
 def coefficients_table(dataset: pd.DataFrame) -> pd.DataFrame:
-    """Fit the weighted logit on the train rows; one row per term with odds ratios."""
+    """Fit the weighted logit on the train rows; one row per term (intercept, features)."""
     train = dataset[dataset["split"] == "train"]
     scaling = _scaling(train)
     result = _fit(train[OUTCOME], design_matrix(train, scaling), train["class_weight"])
@@ -123,8 +123,8 @@ def coefficients_table(dataset: pd.DataFrame) -> pd.DataFrame:
             unit = f"per 1 SD ({scaling.at[term, 'sd']:,.1f}) increase"
         rows.append(
             {
-                "term": "intercept" if term == "const" else term,
-                "term_description": unit,
+                "feature": "intercept" if term == "const" else term,
+                "feature_description": unit,
                 "transform": TRANSFORM if term in CONTINUOUS else None,
                 "train_mean": scaling.at[term, "mean"] if term in CONTINUOUS else np.nan,
                 "train_sd": scaling.at[term, "sd"] if term in CONTINUOUS else np.nan,
@@ -140,7 +140,7 @@ def coefficients_table(dataset: pd.DataFrame) -> pd.DataFrame:
             }
         )
     out = pd.DataFrame(rows)
-    out.insert(0, "term_order", np.arange(len(out), dtype="int64"))
+    out.insert(0, "feature_order", np.arange(len(out), dtype="int64"))
     out["ci_level"] = CI_LEVEL
     out["covariance_type"] = COVARIANCE
     out["class_weighting"] = "balanced: n_train / (2 * n_class_train)"
@@ -149,7 +149,7 @@ def coefficients_table(dataset: pd.DataFrame) -> pd.DataFrame:
 
 
 def _coefficient_inputs(coefficients: pd.DataFrame):
-    terms = coefficients.set_index("term")
+    terms = coefficients.set_index("feature")
     beta = terms["coefficient"].rename(index={"intercept": "const"})
     scaling = terms.loc[list(CONTINUOUS), ["train_mean", "train_sd"]]
     scaling.columns = ["mean", "sd"]

@@ -39,11 +39,11 @@ def _odds_words(odds_ratio: float) -> str:
 
 
 def _term_line(term) -> str:
-    label = LABELS[term.term]
+    label = LABELS[term.feature]
     unit = (
         f"each {num(term.train_sd)} more {label} (one SD)"
         if pd.notna(term.transform)
-        else CONTRASTS[term.term]
+        else CONTRASTS[term.feature]
     )
     return (
         f"- **{label}**: {unit} goes with {_odds_words(term.odds_ratio)} of a verified account "
@@ -59,11 +59,13 @@ def _check_label(check) -> str:
 
 
 def render(con: duckdb.DuckDBPyConnection) -> str:
-    coefficients = con.sql("select * from ml.verified_logit_coefficients order by term_order").df()
+    coefficients = con.sql(
+        "select * from ml.verified_logit_coefficients order by feature_order"
+    ).df()
     metrics = con.sql("select * from ml.verified_logit_metrics").df().set_index("split")
     cells = con.sql("select * from ml.verified_logit_confusion_matrix where split = 'test'").df()
     checks = con.sql("select * from ml.verified_logit_assumptions").df().set_index("check_id")
-    terms = coefficients[coefficients["term"] != "intercept"].copy()
+    terms = coefficients[coefficients["feature"] != "intercept"].copy()
     # a term is clearly associated when its odds-ratio CI excludes 1
     terms["clear"] = (terms["odds_ratio_ci_low"] > 1) | (terms["odds_ratio_ci_high"] < 1)
     terms = terms.reindex(terms["coefficient"].abs().sort_values(ascending=False).index)
@@ -111,7 +113,7 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
         *[_term_line(term) for term in clear.itertuples()],
         "",
         "No clear association (the 95% CI of the odds ratio includes 1): "
-        + ", ".join(LABELS[t] for t in unclear["term"])
+        + ", ".join(LABELS[t] for t in unclear["feature"])
         + "."
         if len(unclear)
         else "Every input shows a clear association.",
