@@ -77,8 +77,10 @@ class FigureEntry:
 
 
 def human(value: float) -> str:
-    """Short readable number: 1M / 502k / 9,998 / 7 / 0.5."""
+    """Short readable number: 4.8B / 1M / 502k / 9,998 / 7 / 0.5."""
     value = float(value)
+    if abs(value) >= 999_500_000:
+        return f"{value / 1_000_000_000:.1f}B".replace(".0B", "B")
     if abs(value) >= 999_500:
         return f"{value / 1_000_000:.1f}M".replace(".0M", "M")
     if abs(value) >= 10_000:
@@ -101,8 +103,16 @@ def ratio(a: float, b: float) -> str:
     return f"~{r:,.0f}×" if r >= 10 else f"{r:.1f}×"
 
 
+def _tick(value: float) -> str:
+    """Axis tick: 0 / 500 / 8k / 250k / 1.5M (one style per axis)."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if value >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}" if value >= 0 else ""
+
+
 def _axis_human(ax, axis: str = "y") -> None:
-    fmt = FuncFormatter(lambda v, _pos: human(v) if v >= 0 else "")
+    fmt = FuncFormatter(lambda v, _pos: _tick(v))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
@@ -112,7 +122,7 @@ def _new(figsize=(8.5, 5.2)):
 
 
 def _title(ax, text: str) -> None:
-    ax.set_title(textwrap.fill(text, 62), loc="left")
+    ax.set_title(textwrap.fill(text, 72), loc="left")
 
 
 def _bar_labels(ax, bars, labels: list[str]) -> None:
@@ -148,7 +158,12 @@ def claim_status_counts(con) -> Drawn:
         bars = ax.bar(
             i, row.videos, color=style["color"], hatch=style["hatch"], edgecolor="black", width=0.6
         )
-        _bar_labels(ax, bars, [f"{row.videos:,} ({pct(row.share_of_all)})"])
+        share_text = (
+            f"{pct(row.share_of_all, 1)} of all"
+            if row.claim_status == "unlabeled"
+            else f"{pct(row.share_of_labeled, 1)} of labeled"
+        )
+        _bar_labels(ax, bars, [f"{row.videos:,} ({share_text})"])
     ax.set_xticks(range(len(df)), [s.capitalize() for s in df.claim_status])
     ax.set_ylabel("Videos")
     _axis_human(ax)
@@ -397,7 +412,22 @@ def class_share_of_views(con) -> Drawn:
             height=0.5,
             label=f"{c.capitalize()}s: {pct(share[c])} ({human(stats.loc[c, 'total'])} views)",
         )
+        # direct label: inside a wide segment, above a thin one
+        wide = share[c] > 0.15
+        ax.annotate(
+            f"{c.capitalize()}s {pct(share[c], 1)}",
+            (left + share[c] / 2, 0 if wide else 0.25),
+            xytext=(0, 0) if wide else (-10, 18),
+            textcoords="offset points",
+            ha="center" if wide else "right",
+            va="center" if wide else "bottom",
+            fontsize=MIN_FONT_PT + 2,
+            fontweight="bold",
+            bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.9} if wide else None,
+            arrowprops=None if wide else {"arrowstyle": "-", "color": "black"},
+        )
         left += share[c]
+    ax.set_ylim(-0.4, 0.7)
     ax.set_xlim(0, 1)
     ax.set_yticks([])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0%}"))
