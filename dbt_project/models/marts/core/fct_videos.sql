@@ -1,19 +1,20 @@
 -- Row-level feature mart: one row per staged video, with derived variables.
 with
 
-videos as (
+staged as (
 
     select * from {{ ref('stg_tiktok__videos') }}
 
 ),
 
-text_shape as (
+-- whitespace runs collapsed, for the word count (computed inline: no self-join at 10M rows)
+videos as (
 
     select
-        video_id,
+        *,
         trim(regexp_replace(video_transcription_text, '\s+', ' ', 'g')) as normalised_text
 
-    from videos
+    from staged
 
 ),
 
@@ -44,10 +45,10 @@ final as (
         cast(length(videos.video_transcription_text) as bigint) as transcription_char_count,
         cast(
             case
-                when text_shape.normalised_text <> ''
+                when videos.normalised_text <> ''
                     then
-                        length(text_shape.normalised_text)
-                        - length(replace(text_shape.normalised_text, ' ', '')) + 1
+                        length(videos.normalised_text)
+                        - length(replace(videos.normalised_text, ' ', '')) + 1
             end as bigint
         ) as transcription_word_count,
 
@@ -64,7 +65,6 @@ final as (
         {{ engagement_bin_label('video_download_count', 'videos') | indent(4) }} as downloads_bin
 
     from videos
-    inner join text_shape on videos.video_id = text_shape.video_id
 
 )
 
