@@ -221,7 +221,8 @@ def _two_group_rows(frame: pd.DataFrame, metric: str, level: float) -> list[dict
             "test_id": f"{metric}__mann_whitney",
             "question": f"Do {label} of verified and unverified accounts' videos differ in "
             "distribution (does one group tend to be higher)?",
-            "method": "Mann-Whitney U test (two-sided, normal approximation, tie-corrected)",
+            "method": "Mann-Whitney U test (two-sided; normal approximation, tie and "
+            "continuity corrected)",
             "statistic_name": "U (group 1)",
             "statistic": mw["statistic"],
             "degrees_of_freedom": np.nan,

@@ -116,7 +116,10 @@ def coefficients_table(dataset: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for term in result.params.index:
         if term == "const":
-            unit = "log-odds at the train mean with balanced class weights (not the base rate)"
+            unit = (
+                "log-odds for an opinion by an active author, continuous features at their "
+                "train means, under balanced class weights (not the real base rate)"
+            )
         elif term in BINARY:
             unit = BINARY[term]
         else:
