@@ -1,0 +1,8 @@
+"""ml.claim_confusion_matrix: the 'confusion_matrix' rows of the single classifier fit, typed."""
+
+from tiktok_claims.ml.train import select_list
+
+
+def model(dbt, session):
+    fit = dbt.ref("claim_classifier_fit")
+    return fit.filter("result_kind = 'confusion_matrix'").select(select_list("confusion_matrix"))

@@ -1,0 +1,8 @@
+"""ml.claim_predictions: the 'predictions' rows of the single classifier fit, typed."""
+
+from tiktok_claims.ml.train import select_list
+
+
+def model(dbt, session):
+    fit = dbt.ref("claim_classifier_fit")
+    return fit.filter("result_kind = 'predictions'").select(select_list("predictions"))

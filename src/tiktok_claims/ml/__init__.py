@@ -1,0 +1,1 @@
+"""Claim classifier: features, group-aware splits, candidate search, persistence, scoring."""

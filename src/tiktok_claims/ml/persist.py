@@ -1,0 +1,101 @@
+"""Save the champion with skops (no pickle: loading runs no code) beside a JSON model card,
+and load it back only if the file and the library versions match the card."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import skops.io as sio
+
+from tiktok_claims.paths import warehouse_path
+
+MODEL_FILE = "claim_classifier.skops"
+CARD_FILE = "claim_classifier.card.json"
+# Libraries whose version changes how the saved model loads or predicts.
+LIBRARIES = ("scikit-learn", "xgboost-cpu", "numpy", "scipy", "skops", "joblib")
+
+
+class ModelMismatchError(RuntimeError):
+    """The saved model does not match its card or this environment; the message says how."""
+
+
+def model_dir() -> Path:
+    """<warehouse dir>/models: beside the warehouse the model was trained from."""
+    return warehouse_path().parent / "models"
+
+
+def library_versions() -> dict[str, str]:
+    return {lib: version(lib) for lib in LIBRARIES} | {"python": platform.python_version()}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def save(model, card: dict, directory: Path | None = None) -> Path:
+    """Write the model and its card; returns the model path."""
+    directory = Path(directory) if directory is not None else model_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / MODEL_FILE
+    sio.dump(model, path)
+    full_card = card | {
+        "model_file": MODEL_FILE,
+        "model_sha256": _sha256(path),
+        # Types skops will not load by default; trusted on load only if the hash matches.
+        "skops_trusted_types": sorted(sio.get_untrusted_types(file=path)),
+        "library_versions": library_versions(),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    (directory / CARD_FILE).write_text(json.dumps(full_card, indent=2, default=str) + "\n")
+    return path
+
+
+def read_card(directory: Path | None = None) -> dict:
+    directory = Path(directory) if directory is not None else model_dir()
+    card_path = directory / CARD_FILE
+    if not card_path.is_file():
+        raise FileNotFoundError(f"{card_path}: no model card; run `dbt build` to train the model")
+    return json.loads(card_path.read_text())
+
+
+def load(directory: Path | None = None, training_data_sha256: str | None = None):
+    """Load the champion; refuse a changed file, other library versions or other data."""
+    directory = Path(directory) if directory is not None else model_dir()
+    card = read_card(directory)
+    path = directory / card["model_file"]
+    actual = _sha256(path)
+    if actual != card["model_sha256"]:
+        raise ModelMismatchError(
+            f"{path}: sha256 {actual[:12]}… differs from the model card's "
+            f"{card['model_sha256'][:12]}…; the file changed after training. "
+            "Refusing to load it; rebuild with `dbt build`."
+        )
+    current = library_versions()
+    changed = {
+        lib: (saved, current.get(lib))
+        for lib, saved in card["library_versions"].items()
+        if current.get(lib) != saved
+    }
+    if changed:
+        detail = ", ".join(
+            f"{lib} {old} (saved) vs {new} (here)" for lib, (old, new) in changed.items()
+        )
+        raise ModelMismatchError(
+            f"{path} was saved with other library versions: {detail}. "
+            "Refusing to load it; retrain with `dbt build` in this environment."
+        )
+    if training_data_sha256 is not None and training_data_sha256 != card["training_data_sha256"]:
+        raise ModelMismatchError(
+            f"{path} was trained on other data (training data sha256 "
+            f"{card['training_data_sha256'][:12]}…, expected {training_data_sha256[:12]}…)."
+        )
+    return sio.load(path, trusted=card["skops_trusted_types"]), card
