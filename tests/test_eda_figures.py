@@ -109,3 +109,19 @@ def test_text_is_at_least_11pt_and_colours_are_colour_blind_safe(real_build):
                 assert title
             finally:
                 plt.close(fig)
+
+
+@pytest.mark.parametrize("metric", ["video_like_count", "video_comment_count"])
+def test_box_plots_aggregated_in_sql_match_matplotlib(real_build, metric):
+    """The SQL box statistics equal matplotlib's own, computed from every value."""
+    values = real_build.df(
+        f"select claim_status, {metric} as v from marts.fct_videos "
+        f"where claim_status is not null and {metric} is not null"
+    )
+    with real_build.connect() as con:
+        boxes = figures._box_stats(con, metric)
+    for c in figures.CLASSES:
+        expected = matplotlib.cbook.boxplot_stats(values.v[values.claim_status == c].to_numpy())[0]
+        for key in ("q1", "med", "q3", "whislo", "whishi"):
+            assert boxes[c][key] == pytest.approx(expected[key]), (c, key)
+        assert sorted(boxes[c]["fliers"]) == sorted(expected["fliers"]), c

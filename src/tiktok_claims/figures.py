@@ -171,7 +171,8 @@ def claim_status_counts(con) -> Drawn:
     parts = ", ".join(f"{r.videos:,} {r.claim_status}" for r in df.itertuples())
     alt = (
         f"Bar chart of video counts by claim status: {parts}. Among labeled videos, "
-        f"{pct(claim.share_of_labeled)} are claims and {pct(opinion.share_of_labeled)} opinions."
+        f"{pct(claim.share_of_labeled, 1)} are claims and "
+        f"{pct(opinion.share_of_labeled, 1)} opinions."
     )
     return fig, title, alt, ["marts.claim_status_summary"]
 
@@ -208,13 +209,52 @@ def _class_stats(con, metric: str) -> pd.DataFrame:
     ).set_index("claim_status")
 
 
-def _class_values(con, metric: str) -> dict[str, np.ndarray]:
-    df = _q(
-        con,
+# Figures aggregate in SQL and fetch at most this many points per class, so they stay fast
+# on a warehouse of millions of videos (on the real file every point is drawn).
+MAX_POINTS = 10_000
+
+
+def _labeled(metric: str) -> str:
+    return (
         f"select claim_status, {metric} as value from marts.fct_videos "
-        f"where claim_status is not null and {metric} is not null",
+        f"where claim_status is not null and {metric} is not null"
     )
-    return {c: df.loc[df.claim_status == c, "value"].to_numpy() for c in CLASSES}
+
+
+def _box_stats(con, metric: str) -> dict[str, dict]:
+    """matplotlib bxp() input per class: quartiles, Tukey whiskers, a sample of the fliers."""
+    stats = _q(
+        con,
+        f"""
+        with values_ as ({_labeled(metric)}),
+        quartiles as (
+            select
+                claim_status,
+                percentile_cont(0.25) within group (order by value) as q1,
+                percentile_cont(0.5) within group (order by value) as med,
+                percentile_cont(0.75) within group (order by value) as q3
+            from values_ group by claim_status
+        )
+        select
+            quartiles.claim_status, q1, med, q3,
+            min(value) filter (where value >= q1 - 1.5 * (q3 - q1)) as whislo,
+            max(value) filter (where value <= q3 + 1.5 * (q3 - q1)) as whishi
+        from quartiles inner join values_ using (claim_status)
+        group by all
+        """,
+    ).set_index("claim_status")
+    boxes = {}
+    for c in CLASSES:
+        row = stats.loc[c]
+        fliers = _q(
+            con,
+            # the sample clause applies to FROM, so filter inside the subquery
+            f"select value from ({_labeled(metric)} and claim_status = '{c}' "
+            f"and ({metric} < {row.whislo} or {metric} > {row.whishi})) "
+            f"using sample reservoir({MAX_POINTS} rows) repeatable (42)",
+        ).value.to_numpy()
+        boxes[c] = {"label": f"{c.capitalize()}s", "fliers": fliers, **row.to_dict()}
+    return boxes
 
 
 def _median_title(stats: pd.DataFrame, label: str) -> str:
@@ -235,11 +275,11 @@ def box_plot(metric: str) -> Callable[..., Drawn]:
 
     def draw(con) -> Drawn:
         stats = _class_stats(con, metric)
-        values = _class_values(con, metric)
+        boxes = _box_stats(con, metric)
         title = _median_title(stats, label)
         fig, ax = _new((8.5, 4.6))
-        parts = ax.boxplot(
-            [values[c] for c in CLASSES],
+        parts = ax.bxp(
+            [boxes[c] for c in CLASSES],
             orientation="horizontal",
             patch_artist=True,
             widths=0.55,
@@ -260,8 +300,7 @@ def box_plot(metric: str) -> Callable[..., Drawn]:
         _title(ax, title)
         desc = "; ".join(
             f"{c}s: median {human(stats.loc[c, 'median'])}, "
-            f"quartiles {human(np.percentile(values[c], 25))} to "
-            f"{human(np.percentile(values[c], 75))}, "
+            f"quartiles {human(boxes[c]['q1'])} to {human(boxes[c]['q3'])}, "
             f"range {human(stats.loc[c, 'min_value'])} to {human(stats.loc[c, 'max_value'])}"
             for c in CLASSES
         )
@@ -276,26 +315,43 @@ def histogram(metric: str) -> Callable[..., Drawn]:
 
     def draw(con) -> Drawn:
         stats = _class_stats(con, metric)
-        values = _class_values(con, metric)
         claim, opinion = stats.loc["claim"], stats.loc["opinion"]
         title = (
             f"Opinion videos never pass {human(opinion.max_value)} {label}; "
             f"claims reach {human(claim.max_value)}"
         )
-        edges = np.linspace(0, max(claim.max_value, opinion.max_value, 1), 41)
-        fig, ax = _new()
-        ax.hist(
-            [values[c] for c in CLASSES],
-            bins=edges,
-            stacked=True,
-            color=[CLASS_STYLE[c]["color"] for c in CLASSES],
-            hatch=[CLASS_STYLE[c]["hatch"] for c in CLASSES],
-            edgecolor="black",
-            linewidth=0.4,
-            label=[f"Claims (n = {claim.n:,})", f"Opinions (n = {opinion.n:,})"],
+        bins = 40
+        width = max(claim.max_value, opinion.max_value, 1) / bins
+        counts = _q(
+            con,
+            f"select claim_status, least(floor(value / {width}), {bins - 1}) as bin, "
+            f"count(*) as videos from ({_labeled(metric)}) group by all",
         )
+        fig, ax = _new()
+        bottom = np.zeros(bins)
+        for c, row in ((c, stats.loc[c]) for c in CLASSES):
+            heights = (
+                counts[counts.claim_status == c]
+                .set_index("bin")
+                .videos.reindex(range(bins), fill_value=0)
+                .to_numpy()
+            )
+            style = CLASS_STYLE[c]
+            ax.bar(
+                np.arange(bins) * width,
+                heights,
+                width=width,
+                bottom=bottom,
+                align="edge",
+                color=style["color"],
+                hatch=style["hatch"],
+                edgecolor="black",
+                linewidth=0.4,
+                label=f"{c.capitalize()}s (n = {row.n:,})",
+            )
+            bottom += heights
         ax.legend(frameon=False)
-        ax.set_xlabel(f"{label.capitalize()} per video ({len(edges) - 1} equal-width bins)")
+        ax.set_xlabel(f"{label.capitalize()} per video ({bins} equal-width bins)")
         ax.set_ylabel("Videos")
         _axis_human(ax, "x")
         _axis_human(ax, "y")
@@ -447,19 +503,33 @@ def class_share_of_views(con) -> Drawn:
 
 
 def views_vs_likes(con) -> Drawn:
-    df = _q(
-        con,
+    pairs = (
         "select claim_status, video_view_count, video_like_count from marts.fct_videos "
         "where claim_status is not null and video_view_count is not null "
-        "and video_like_count is not null",
+        "and video_like_count is not null"
     )
-    r = _q(
-        con,
-        "select corr(video_view_count, video_like_count) as r from marts.fct_videos "
-        "where claim_status is not null",
-    ).r.iloc[0]
-    opinion_max = _class_stats(con, "video_view_count").loc["opinion", "max_value"]
-    above = int((df.video_view_count > opinion_max).sum())
+    df = pd.concat(
+        _q(
+            con,
+            f"select * from ({pairs} and claim_status = '{c}') "
+            f"using sample reservoir({MAX_POINTS} rows) repeatable (42)",
+        )
+        for c in CLASSES
+    )
+    r, n, opinion_max, above, top = con.sql(
+        f"""
+        with pairs as ({pairs}),
+        ceiling as (select max(video_view_count) as views from pairs
+            where claim_status = 'opinion')
+        select
+            corr(video_view_count, video_like_count),
+            count(*),
+            max(ceiling.views),
+            count_if(video_view_count > ceiling.views),
+            max(video_view_count)
+        from pairs cross join ceiling
+        """
+    ).fetchall()[0]
     title = (
         f"Likes rise with views (r = {r:.2f}); all {above:,} labeled videos above "
         f"{human(opinion_max)} views are claims"
@@ -500,13 +570,14 @@ def views_vs_likes(con) -> Drawn:
     _axis_human(ax, "y")
     _title(ax, title)
     alt = (
-        f"Scatter plot, on log scales, of likes against views for {len(df):,} labeled videos, "
+        f"Scatter plot, on log scales, of likes against views for {n:,} labeled videos "
+        f"({'all' if len(df) == n else f'a random sample of {len(df):,}'} drawn), "
         "claims as orange triangles and opinions as blue circles. "
         f"Likes grow with views (Pearson r = {r:.2f}). "
         f"Opinions stay at or below {human(opinion_max)} views; the {above:,} videos above it "
-        "are all claims, spread up to about a million views."
+        f"are all claims, spread up to {human(top)} views."
     )
-    return fig, title, alt, ["marts.fct_videos", "marts.engagement_by_claim_status"]
+    return fig, title, alt, ["marts.fct_videos"]
 
 
 def binned_bars(metric: str) -> Callable[..., Drawn]:
