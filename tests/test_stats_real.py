@@ -218,11 +218,16 @@ def test_summaries_follow_the_tables(real_build, tmp_path, monkeypatch):
             "where test_id = 'video_view_count__welch_t'"
         )
         con.sql("update ml.verified_logit_metrics set roc_auc = 0.987 where split = 'test'")
+        con.sql(
+            "update ml.verified_logit_coefficients set odds_ratio_ci_low = 1.01, "
+            "odds_ratio_ci_high = 1.5 where feature = 'video_view_count'"
+        )
     with duckdb.connect(str(copy), read_only=True) as con:
         after_h, after_r = hypothesis_test.render(con), verified_regression.render(con)
     assert "17,884" in before_h and "123,456,789" not in before_h
     assert "123,456,789" in after_h and after_h != before_h
     assert "AUC 0.99" in after_r and "AUC 0.99" not in before_r
+    assert "95% CI 1.01 to 1.50" in after_h and "95% CI 1.01 to 1.50" not in before_h
     monkeypatch.setenv("CLAIMS_WAREHOUSE", str(copy))
     path = verified_regression.write(out_dir=tmp_path / "exports")
     assert path == tmp_path / "exports" / "summaries" / "verified_regression.md"
