@@ -14,6 +14,7 @@ PUBLISH_STEPS: list[str] = [
     "tiktok_claims.summaries.eda:write",
     "tiktok_claims.summaries.hypothesis_test:write",
     "tiktok_claims.summaries.verified_regression:write",
+    "tiktok_claims.summaries.claim_classifier:write",
 ]
 
 
