@@ -1,0 +1,87 @@
+"""Staging + core marts on a 10M-row synthetic file, against a bare DuckDB scan of it.
+
+The file is generated once and cached in BENCH_DIR (default: <tmp>/tiktok_claims_bench),
+never in the repo. Every dbt run starts from an empty warehouse. `dbt run` is timed (models
+only: a `run` skips the export hook, which is not ingestion); the tests are timed once.
+BENCH_ROWS and BENCH_REPEATS scale it down or up.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from bench._timing import time_median
+from tiktok_claims import synthetic
+
+REPO = Path(__file__).resolve().parents[1]
+ROWS = int(os.environ.get("BENCH_ROWS", 10_000_000))
+REPEATS = int(os.environ.get("BENCH_REPEATS", 3))
+WORK = Path(os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / "tiktok_claims_bench"))
+SELECT = ["--select", "staging", "marts.core", "--indirect-selection=cautious"]
+
+
+def dataset() -> Path:
+    path = WORK / f"synthetic_{ROWS}_seed{synthetic.DEFAULT_SEED}.csv"
+    if not path.is_file():
+        start = time.perf_counter()
+        synthetic.write(path.with_suffix(".partial.csv"), rows=ROWS).rename(path)
+        print(f"generated {path} in {time.perf_counter() - start:.1f} s", flush=True)
+    return path
+
+
+def dbt(args: list[str], path: Path, run_dir: Path) -> None:
+    env = {
+        **os.environ,
+        "DO_NOT_TRACK": "1",
+        "CLAIMS_DATASET": str(path),
+        "CLAIMS_WAREHOUSE": str(run_dir / "warehouse.duckdb"),
+        "CLAIMS_EXPORTS": str(run_dir / "exports"),
+        "DBT_TARGET_PATH": str(run_dir / "target"),
+        "DBT_LOG_PATH": str(run_dir / "logs"),
+    }
+    dbt_bin = Path(sys.executable).parent / "dbt"
+    result = subprocess.run(
+        [str(dbt_bin), *args, *SELECT], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"dbt {args[0]} failed:\n{result.stdout[-3000:]}")
+
+
+def bare_scan(path: Path) -> None:
+    """Parse every value of every column, with DuckDB's own type detection."""
+    # the sample rows cannot show that counts go '#N/A' near the end, so say it
+    source = f"read_csv('{path}', nullstr = ['#N/A', ''])"
+    with duckdb.connect() as con:
+        columns = [row[0] for row in con.sql(f"describe select * from {source}").fetchall()]
+        counts = ", ".join(f'count("{c}")' for c in columns)
+        con.sql(f"select {counts} from {source}").fetchall()
+
+
+def main() -> None:
+    path = dataset()
+    size_mb = path.stat().st_size / 1e6
+    print(f"dataset: {path} ({ROWS:,} rows, {size_mb:,.0f} MB)", flush=True)
+    run_dir = WORK / "run"
+
+    def fresh() -> None:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        run_dir.mkdir(parents=True)
+
+    scan = time_median("bare DuckDB scan", lambda: bare_scan(path), REPEATS)
+    build = time_median(
+        "dbt run staging + marts.core", lambda: dbt(["run"], path, run_dir), REPEATS, fresh
+    )
+    tests = time_median("dbt test staging + marts.core", lambda: dbt(["test"], path, run_dir), 1)
+    print(
+        f"ratio dbt run / bare scan: {build.median / scan.median:.1f}x "
+        f"(tests add {tests.median:.1f} s)",
+        flush=True,
+    )
