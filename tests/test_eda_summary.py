@@ -43,6 +43,12 @@ def test_summary_follows_the_warehouse(real_build, tmp_path, monkeypatch):
             "update marts.engagement_outliers set tukey_outliers = 4321 "
             "where metric = 'video_view_count'"
         )
+        # a quarantine the real file does not have
+        con.execute("update marts.ingestion_audit set rejected_rows = 5 where row_kind = 'total'")
+        con.execute(
+            "insert into marts.ingestion_audit (row_kind, rejection_reason, rejected_rows) "
+            "values ('reason', 'duplicate video_id', 5)"
+        )
     monkeypatch.setenv("CLAIMS_WAREHOUSE", str(copy))
     changed = eda.write(tmp_path / "changed").read_text()
     assert changed != original
@@ -50,6 +56,8 @@ def test_summary_follows_the_warehouse(real_build, tmp_path, monkeypatch):
     assert f"**{claims:,} are claims" in original
     assert "| views | " in changed and " 4,321 (" in changed
     assert " 4,321 (" not in original
+    assert "No row was quarantined" in original
+    assert "5 rows were quarantined" in changed and "duplicate video_id (5)" in changed
 
 
 def test_render_formats_each_fact():

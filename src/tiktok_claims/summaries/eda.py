@@ -52,19 +52,22 @@ def _claim_status(column: str, status: str) -> str:
 _QUARANTINE = """
 select
     case
-        when count(*) = 0
+        when max(case when row_kind = 'total' then rejected_rows end) = 0
             then 'No row was quarantined: every row passed the type, category and '
                 || 'duplicate checks.'
-        else cast(count(*) as varchar) || ' rows were quarantined (kept, with their reason, in '
+        else cast(max(case when row_kind = 'total' then rejected_rows end) as varchar)
+            || ' rows were quarantined (kept, with their reason, in '
             || '`staging.stg_tiktok__videos_rejected`): '
-            || string_agg(reason_count, '; ' order by reason_count) || '.'
+            || string_agg(
+                case when row_kind = 'reason'
+                    then rejection_reason || ' (' || cast(rejected_rows as varchar) || ')' end,
+                '; ' order by rejected_rows desc, rejection_reason
+            ) || '.'
     end
-from (
-    select rejection_reason || ' (' || cast(count(*) as varchar) || ')' as reason_count
-    from staging.stg_tiktok__videos_rejected
-    group by rejection_reason
-)
+from marts.ingestion_audit
 """
+
+_AUDIT = "select {column} from marts.ingestion_audit where row_kind = 'total'"
 
 _BALANCE = """
 select case when abs(max(share_of_labeled) - min(share_of_labeled)) < 0.05
@@ -143,8 +146,8 @@ end
 def facts() -> dict[str, Fact]:
     f: dict[str, Fact] = {
         # size and quality
-        "source_rows": Fact("select count(*) from staging.base_tiktok__videos", count),
-        "staged_rows": Fact("select count(*) from staging.stg_tiktok__videos", count),
+        "source_rows": Fact(_AUDIT.format(column="source_rows"), count),
+        "staged_rows": Fact(_AUDIT.format(column="staged_rows"), count),
         "quarantine": Fact(_QUARANTINE, text),
         "unlabeled": Fact(_claim_status("videos", "unlabeled"), count),
         "unlabeled_share": Fact(_claim_status("share_of_all", "unlabeled"), share),
@@ -238,8 +241,9 @@ _OUTLIER_ROW = (
 TEMPLATE = """# What the TikTok report data shows: exploratory summary
 
 _Every number below is read from the warehouse when this page is generated (marts
-`claim_status_summary`, `engagement_by_claim_status`, `engagement_outliers`,
-`author_ban_status_summary`, `verified_status_summary` and the claim-status crosstabs).
+`ingestion_audit`, `fct_videos`, `claim_status_summary`, `engagement_by_claim_status`,
+`engagement_outliers`, `author_ban_status_summary`, `verified_status_summary` and the
+claim-status crosstabs).
 The charts are in `figures/`._
 
 ## The data: size and quality
