@@ -7,6 +7,8 @@ import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
 from tiktok_claims.ml import persist
+from tiktok_claims.ml.scoring import score_frame
+from tiktok_claims.ml.train import CALIBRATION_METHODS
 
 pytestmark = pytest.mark.real_data
 
@@ -101,8 +103,6 @@ def test_vectorizer_vocabulary_comes_from_training_rows_only(real_build, predict
 def test_saved_model_reproduces_the_predictions(real_build, predictions):
     model, card = persist.load(real_build.warehouse.parent / "models")
     features = real_build.df("select * from marts.claim_features order by video_id")
-    from tiktok_claims.ml.scoring import score_frame
-
     scored = score_frame(model, features).merge(predictions, on="video_id", suffixes=("", "_db"))
     np.testing.assert_allclose(scored["claim_probability"], scored["claim_probability_db"])
     assert card["training_rows"] == int((predictions["split"] == "train").sum())
@@ -121,7 +121,7 @@ def test_ablation_and_calibration_are_recorded(metrics):
     ablation = metrics[metrics["is_ablation"]]
     assert set(ablation["feature_set"]) == {"all", "engagement_only", "text_only", "no_ban_status"}
     calibrations = metrics[metrics["variant"].str.startswith("calibrated_")]
-    assert len(calibrations[calibrations["split"] == "validation"]) == 2
+    assert len(calibrations[calibrations["split"] == "validation"]) == len(CALIBRATION_METHODS)
     assert calibrations["note"].str.contains("Brier").all()
 
 

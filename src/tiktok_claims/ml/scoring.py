@@ -37,7 +37,7 @@ def score_batches(
 ) -> Iterator[pd.DataFrame]:
     """Score `relation` (a table name with the feature-mart columns) batch by batch."""
     columns = ", ".join(COLUMNS)
-    reader = con.execute(f"select {columns} from {relation}").fetch_record_batch(batch_size)
+    reader = con.sql(f"select {columns} from {relation}").to_arrow_reader(batch_size)
     for batch in reader:
         yield score_frame(model, batch.to_pandas())
 

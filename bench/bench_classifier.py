@@ -1,0 +1,142 @@
+"""Claim classifier: the course notebook flow against the full warehouse build, on the real
+file, then batch scoring of the 10M-row synthetic file.
+
+1. bench/notebook_flow.py (72 + 24 candidates x 5 folds) vs `make run` (dbt build with every
+   model and export, then publish), each into a fresh folder; medians and their ratio, and
+   each one's test recall and precision.
+2. The champion from that build scores marts.claim_features of the synthetic file (built by
+   `dbt run --select +claim_features`) in batches, in a fresh process: rows/s and peak RSS.
+
+BENCH_REPEATS (default 3) sets the build runs, BENCH_NOTEBOOK_REPEATS (default 1: one run
+takes minutes) the notebook runs, BENCH_ROWS the synthetic file (see bench_ingest).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from bench._timing import time_median
+
+REPO = Path(__file__).resolve().parents[1]
+REAL = Path(os.environ.get("BENCH_REAL_DATASET", REPO.parent / "shared/data/tiktok_dataset.csv"))
+REPEATS = int(os.environ.get("BENCH_REPEATS", 3))
+NOTEBOOK_REPEATS = int(os.environ.get("BENCH_NOTEBOOK_REPEATS", 1))
+BATCH_ROWS = 200_000
+BIN = Path(sys.executable).parent
+
+
+def _env(dataset: Path, run_dir: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DO_NOT_TRACK": "1",
+        "CLAIMS_DATASET": str(dataset),
+        "CLAIMS_WAREHOUSE": str(run_dir / "warehouse.duckdb"),
+        "CLAIMS_EXPORTS": str(run_dir / "exports"),
+        "DBT_TARGET_PATH": str(run_dir / "target"),
+        "DBT_LOG_PATH": str(run_dir / "logs"),
+    }
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> str:
+    result = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def make_run(run_dir: Path) -> None:
+    """What `make run` does after the venv exists: dbt build, then publish."""
+    env = _env(REAL, run_dir)
+    _run([str(BIN / "dbt"), "build"], env)
+    _run([sys.executable, "-m", "tiktok_claims", "publish"], env)
+
+
+def notebook(results: list) -> None:
+    out = _run([sys.executable, "bench/notebook_flow.py", str(REAL)], dict(os.environ))
+    results.append(ast.literal_eval(out.strip().splitlines()[-1]))
+
+
+def warehouse_scores(run_dir: Path) -> tuple[str, float, float]:
+    with duckdb.connect(str(run_dir / "warehouse.duckdb"), read_only=True) as con:
+        return con.sql(
+            "select model_name, recall, precision from ml.claim_classifier_metrics "
+            "where is_champion and split = 'test'"
+        ).fetchall()[0]
+
+
+def score_worker(warehouse: str, model_dir: str, out: str) -> None:
+    """Runs in its own process so its peak RSS is the scoring's alone."""
+    from tiktok_claims.ml import persist, scoring
+
+    model, _ = persist.load(Path(model_dir))
+    start = time.perf_counter()
+    config = {"memory_limit": "1GB", "threads": "2", "enable_progress_bar": "false"}
+    with duckdb.connect(warehouse, read_only=True, config=config) as con:
+        rows = scoring.score_to_parquet(con, "marts.claim_features", model, Path(out), BATCH_ROWS)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print({"rows": rows, "seconds": seconds, "peak_rss_mb": peak_mb})
+
+
+def main() -> None:
+    from bench.bench_ingest import WORK, dataset
+
+    work = WORK / "classifier"
+    build_dir = work / "build"
+
+    def fresh() -> None:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        build_dir.mkdir(parents=True)
+
+    print(f"real file: {REAL}", flush=True)
+    build = time_median(
+        "make run (dbt build + publish)", lambda: make_run(build_dir), REPEATS, fresh
+    )
+    name, recall, precision = warehouse_scores(build_dir)
+    print(f"warehouse champion {name}: test recall {recall:.4f}, precision {precision:.4f}")
+    results: list = []
+    flow = time_median("notebook flow", lambda: notebook(results), NOTEBOOK_REPEATS)
+    last = results[-1]
+    print(
+        f"notebook champion {last['champion']}: test recall {last['test_recall']:.4f}, "
+        f"precision {last['test_precision']:.4f}"
+    )
+    print(f"speed-up: {flow.median / build.median:.1f}x (target >= 10x)", flush=True)
+
+    synthetic = dataset()
+    score_dir = work / "score"
+    shutil.rmtree(score_dir, ignore_errors=True)
+    score_dir.mkdir(parents=True)
+    env = _env(synthetic, score_dir)
+    start = time.perf_counter()
+    _run([str(BIN / "dbt"), "run", "--select", "+claim_features"], env)
+    print(f"claim_features for {synthetic.name}: {time.perf_counter() - start:.1f} s", flush=True)
+    code = (
+        "import sys; from bench.bench_classifier import score_worker; score_worker(*sys.argv[1:])"
+    )
+    out = _run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            env["CLAIMS_WAREHOUSE"],
+            str(build_dir / "models"),
+            str(score_dir / "predictions.parquet"),
+        ],
+        dict(os.environ),
+    )
+    stats = ast.literal_eval(out.strip().splitlines()[-1])
+    print(
+        f"batch scoring: {stats['rows']:,} rows in {stats['seconds']:.1f} s "
+        f"({stats['rows'] / stats['seconds']:,.0f} rows/s), "
+        f"peak RSS {stats['peak_rss_mb']:,.0f} MB (batches of {BATCH_ROWS:,})"
+    )
