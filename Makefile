@@ -8,7 +8,7 @@ PY := $(BIN)/python
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run build publish test pytest lint bench clean venv
+.PHONY: run build publish test pytest lint bench clean venv report
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -27,7 +27,7 @@ publish: venv
 	$(PY) -m tiktok_claims publish
 
 ## test: lint, build, then the pytest suite (real-data tests need ../shared/data)
-test: venv lint run
+test: venv lint run report
 	$(BIN)/pytest
 
 pytest: venv
@@ -41,5 +41,21 @@ lint: venv
 bench: venv
 	$(PY) -m bench
 
+## report: build the Evidence site (reports/build) from the warehouse, print Overview + summaries to PDF
+REPORT_WAREHOUSE := $(or $(CLAIMS_WAREHOUSE),warehouse/tiktok_claims.duckdb)
+REPORT_EXPORTS := $(or $(CLAIMS_EXPORTS),exports)
+CHROMIUM ?= /usr/bin/chromium
+report: venv
+	test -f "$(REPORT_WAREHOUSE)" || $(MAKE) run
+	test -x "$(CHROMIUM)" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	cd reports && npm install --no-audit --no-fund --loglevel=error
+	mkdir -p reports/.warehouse && cp "$(REPORT_WAREHOUSE)" reports/.warehouse/tiktok_claims.duckdb
+	rm -rf reports/build reports/.evidence/template/build
+	cd reports && set -o pipefail && { npm run --silent sources && npm run --silent build; } 2>&1 | tee .evidence-build.log
+	! grep -E "Error in Query|✖ Error" reports/.evidence-build.log
+	! grep -l "Error in Query" $$(find reports/build -name '*.html')
+	cd reports && CHROMIUM="$(CHROMIUM)" node scripts/pdf.mjs build "$(abspath $(REPORT_EXPORTS))"
+
 clean:
 	rm -rf target logs dbt_packages exports warehouse/*.duckdb warehouse/*.wal warehouse/models
+	rm -rf reports/build reports/.evidence reports/.warehouse reports/.evidence-build.log

@@ -1,0 +1,2 @@
+-- marts.author_ban_status_summary, as dbt built it.
+select * from marts.author_ban_status_summary

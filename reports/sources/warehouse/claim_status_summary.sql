@@ -1,0 +1,2 @@
+-- marts.claim_status_summary, as dbt built it.
+select * from marts.claim_status_summary

@@ -1,0 +1,2 @@
+-- marts.engagement_by_claim_status, as dbt built it.
+select * from marts.engagement_by_claim_status

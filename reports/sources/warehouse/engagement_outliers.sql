@@ -1,0 +1,2 @@
+-- marts.engagement_outliers, as dbt built it.
+select * from marts.engagement_outliers

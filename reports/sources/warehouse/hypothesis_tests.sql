@@ -1,0 +1,2 @@
+-- stats.hypothesis_tests, as dbt built it.
+select * from stats.hypothesis_tests

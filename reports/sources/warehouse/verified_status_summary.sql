@@ -1,0 +1,2 @@
+-- marts.verified_status_summary, as dbt built it.
+select * from marts.verified_status_summary
