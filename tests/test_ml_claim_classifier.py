@@ -1,9 +1,12 @@
 """Claim classifier on the real file: tables agree with the predictions, splits are honest,
 the model card holds, the champion is good enough, and a rebuild predicts the same."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from sklearn.feature_extraction.text import CountVectorizer
 
 from tiktok_claims.ml import persist
@@ -11,6 +14,7 @@ from tiktok_claims.ml.scoring import score_frame
 from tiktok_claims.ml.train import CALIBRATION_METHODS
 
 pytestmark = pytest.mark.real_data
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -154,3 +158,16 @@ def test_summary_reads_its_numbers_from_the_tables(real_build, metrics, tmp_path
     assert f"right **{100 * test.precision:.1f}%** of the time" in text
     assert test.model_name.replace("_", " ") in text
     assert "stats.hypothesis_tests" in text
+
+
+def test_python_model_columns_match_their_yaml_types(real_build):
+    # dbt cannot enforce contracts on Python models; this checks what a contract would.
+    spec = yaml.safe_load((REPO / "models_py/ml/_ml__claim_classifier.yml").read_text())
+    for node in spec["models"]:
+        if node["name"] == "claim_classifier_fit":
+            continue
+        with real_build.connect() as con:
+            described = con.sql(f"describe ml.{node['name']}").fetchall()
+        actual = {row[0]: row[1] for row in described}
+        expected = {c["name"]: c["data_type"].upper() for c in node["columns"]}
+        assert actual == expected, node["name"]
