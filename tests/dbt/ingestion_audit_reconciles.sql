@@ -23,10 +23,22 @@ reason_sum as (
 
 ),
 
+-- the reader numbers source rows 1..n, so n is the max; base must hold each exactly once
+base_rows as (
+
+    select
+        count(*) as row_count,
+        count(distinct source_row_number) as distinct_rows,
+        max(source_row_number) as max_row_number
+
+    from {{ ref('base_tiktok__videos') }}
+
+),
+
 recount as (
 
     select
-        (select count(*) from {{ source('tiktok', 'videos') }}) as source_rows,
+        (select max_row_number from base_rows) as source_rows,
         (select count(*) from {{ ref('stg_tiktok__videos') }}) as staged_rows,
         (select count(*) from {{ ref('stg_tiktok__videos_rejected') }}) as rejected_rows
 
@@ -54,6 +66,14 @@ problems as (
         totals.source_rows != recount.source_rows
         or totals.staged_rows != recount.staged_rows
         or totals.rejected_rows != recount.rejected_rows
+
+    union all
+
+    select 'source rows lost or repeated in base_tiktok__videos' as problem
+    from base_rows
+    where
+        base_rows.row_count != base_rows.distinct_rows
+        or base_rows.row_count != coalesce(base_rows.max_row_number, 0)
 
     union all
 

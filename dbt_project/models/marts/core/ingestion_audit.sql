@@ -2,9 +2,10 @@
 -- 'reason' row per rejection reason. No rejections -> the total row only.
 with
 
+-- base_tiktok__videos holds every source row once (it is the only reader of the source)
 source as (
 
-    select count(*) as source_rows from {{ source('tiktok', 'videos') }}
+    select count(*) as source_rows from {{ ref('base_tiktok__videos') }}
 
 ),
 

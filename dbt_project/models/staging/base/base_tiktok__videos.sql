@@ -1,9 +1,12 @@
 {{ config(materialized='table') }}
 {#- One pass over the source: type every value and record why a row can't be trusted.
-    Materialised so the staging views split it without re-validating. Raw text stays in
-    the source table; stg_tiktok__videos_rejected joins it back for the few rejected rows. -#}
+    Materialised so the staging views split it without re-validating. The ONLY model that
+    reads the source: dbt-duckdb reloads a plugin source for every model that refers to it.
+    Raw text is kept for rejected rows only (NULL, so nearly free, for valid ones). -#}
 {%- set counts = ['video_duration_sec'] + count_columns() -%}
 {%- set categories = category_values() -%}
+{%- set raw_columns = ['row_id', 'video_id', 'claim_status', 'video_duration_sec',
+    'video_transcription_text', 'verified_status', 'author_ban_status'] + count_columns() -%}
 
 with
 
@@ -17,6 +20,9 @@ cleaned as (
 
     select
         source_row_number,
+        {%- for column in raw_columns %}
+        {{ column }} as raw_{{ column }},
+        {%- endfor %}
         {{ missing_to_null('row_id') }} as row_id_clean,
         {{ missing_to_null('video_id') }} as video_id_clean,
         try_cast({{ missing_to_null('video_id') }} as double) as video_id_num,
@@ -84,36 +90,52 @@ first_seen as (
 
 ),
 
-final as (
+flagged as (
 
     select
-        -- provenance
-        checked.source_row_number,
+        checked.*,
         coalesce(
             checked.row_defect,
             case
                 when checked.source_row_number > first_seen.first_row_number
                     then 'duplicate video_id'
             end
-        ) as rejection_reason,
-
-        -- typed values (meaningful when rejection_reason is null)
-        coalesce(
-            try_cast(try_cast(checked.row_id_clean as double) as bigint),
-            checked.source_row_number
-        ) as row_id,
-        checked.video_id,
-        checked.claim_status,
-        try_cast(checked.video_duration_sec_num as integer) as video_duration_sec,
-        {%- for column in count_columns() %}
-        try_cast(checked.{{ column }}_num as bigint) as {{ column }},
-        {%- endfor %}
-        checked.video_transcription_text,
-        checked.verified_status,
-        checked.author_ban_status
+        ) as rejection_reason
 
     from checked
     left join first_seen on checked.video_id = first_seen.video_id
+
+),
+
+final as (
+
+    select
+        -- provenance
+        source_row_number,
+        rejection_reason,
+
+        -- typed values (meaningful when rejection_reason is null)
+        coalesce(
+            try_cast(try_cast(row_id_clean as double) as bigint),
+            source_row_number
+        ) as row_id,
+        video_id,
+        claim_status,
+        try_cast(video_duration_sec_num as integer) as video_duration_sec,
+        {%- for column in count_columns() %}
+        try_cast({{ column }}_num as bigint) as {{ column }},
+        {%- endfor %}
+        video_transcription_text,
+        verified_status,
+        author_ban_status,
+
+        -- raw values as read (text), for rejected rows only
+        {%- for column in raw_columns %}
+        case when rejection_reason is not null then raw_{{ column }} end as raw_{{ column }},
+        {%- endfor %}
+        rejection_reason is not null as is_rejected
+
+    from flagged
 
 )
 
