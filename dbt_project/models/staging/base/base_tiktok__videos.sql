@@ -1,8 +1,12 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='table',
+    post_hook="drop view if exists {{ target.database }}.raw.videos",
+) }}
 {#- One pass over the source: type every value and record why a row can't be trusted.
     Materialised so the staging views split it without re-validating. The ONLY model that
     reads the source: dbt-duckdb reloads a plugin source for every model that refers to it.
-    Raw text is kept for rejected rows only (NULL, so nearly free, for valid ones). -#}
+    Raw text is kept for rejected rows only (NULL, so nearly free, for valid ones). The source
+    is a view over data that lives only in this dbt process, so the post-hook drops it. -#}
 {%- set counts = ['video_duration_sec'] + count_columns() -%}
 {%- set categories = category_values() -%}
 {%- set raw_columns = ['row_id', 'video_id', 'claim_status', 'video_duration_sec',
