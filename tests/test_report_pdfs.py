@@ -34,6 +34,7 @@ def test_overview_pdf_has_the_video_count():
 def numbers_in(markdown: str) -> list[str]:
     """Numbers a reader sees: not in image or link targets, comments or code."""
     prose = re.sub(r"<!--.*?-->", "", markdown, flags=re.S)
+    prose = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", prose)
     prose = re.sub(r"`[^`]*`", "", prose)
     prose = re.sub(r"\]\([^)]*\)", "]", prose)
     return re.findall(r"\d[\d,]*(?:\.\d+)?%?", prose)

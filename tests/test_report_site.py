@@ -23,14 +23,22 @@ BUILD = REPORTS / "build"
 SNAPSHOT = REPORTS / ".warehouse" / "tiktok_claims.duckdb"
 PAGES = [
     "/",
+    "/claim-classifier",
     "/data-inspection",
     "/eda",
+    "/moderation-queue",
     "/project-plan",
     "/verified-predictors",
     "/verified-vs-unverified",
 ]
 # Charts each page must draw (each with a data table beside it).
-MIN_CHARTS = {"/": 1, "/eda": 7, "/verified-vs-unverified": 1, "/verified-predictors": 1}
+MIN_CHARTS = {
+    "/": 1,
+    "/eda": 7,
+    "/verified-vs-unverified": 1,
+    "/verified-predictors": 1,
+    "/claim-classifier": 2,
+}
 
 
 def exports() -> Path:
@@ -173,6 +181,10 @@ def test_data_inspection_numbers_match_the_warehouse(site, warehouse):
     rejected = scalar(warehouse, "select count(*) from staging.stg_tiktok__videos_rejected")
     assert f"{count(staged + rejected)} rows" in text
     assert f"{count(staged)} passed" in text
+    profiled = warehouse.sql("select column_name from marts.data_profile").fetchall()
+    assert f"raw file has {len(profiled)} columns" in text
+    for (column,) in profiled:
+        assert column in text
 
 
 def test_hypothesis_tests_in_plain_words(site, warehouse):
@@ -198,6 +210,44 @@ def test_regression_numbers_match_the_warehouse(site, warehouse):
     ).fetchall()
     for (feature,) in features:
         assert feature in text
+
+
+def test_classifier_numbers_match_the_warehouse(site, warehouse):
+    text = site["pages"]["/claim-classifier"]["text"]
+    # The champion's test recall and precision, recomputed from its predictions.
+    model, variant = warehouse.sql(
+        "select model_name, variant from ml.claim_classifier_metrics "
+        "where is_champion and split = 'test'"
+    ).fetchall()[0]
+    tp, fn, fp = warehouse.sql(
+        "select count(*) filter (where actual_label = 'claim' and predicted_label = 'claim'), "
+        "count(*) filter (where actual_label = 'claim' and predicted_label = 'opinion'), "
+        "count(*) filter (where actual_label = 'opinion' and predicted_label = 'claim') "
+        "from ml.claim_predictions where split = 'test'"
+    ).fetchall()[0]
+    assert model in text and variant in text
+    assert pct(tp / (tp + fn)) in text
+    assert pct(tp / (tp + fp)) in text
+    assert pct(tp / (tp + fn)) in site["pages"]["/"]["text"]
+
+
+def test_queue_top_matches_the_warehouse(site, warehouse):
+    text = site["pages"]["/moderation-queue"]["text"]
+    total, claims = warehouse.sql(
+        "select count(*), count(*) filter (where predicted_label = 'claim') "
+        "from ml.claim_predictions"
+    ).fetchall()[0]
+    assert f"holds {count(total)} videos, of which {count(claims)} are predicted claims" in text
+    # Claims first, then the most probable, then the most viewed.
+    top = warehouse.sql(
+        "select p.video_id from ml.claim_predictions as p "
+        "inner join marts.fct_videos as f on p.video_id = f.video_id "
+        "order by p.predicted_label = 'claim' desc, p.claim_probability desc, "
+        "f.video_view_count desc nulls last, p.video_id limit 1"
+    ).fetchall()[0][0]
+    first = scalar(warehouse, "select video_id from marts.moderation_queue where queue_rank = 1")
+    assert str(first) in text
+    assert first == top
 
 
 def test_project_plan_page_has_the_doc_text():

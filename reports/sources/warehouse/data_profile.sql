@@ -1,0 +1,2 @@
+-- marts.data_profile, as dbt built it.
+select * from marts.data_profile
