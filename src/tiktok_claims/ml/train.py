@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 import time
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from joblib import Memory
+from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
@@ -25,12 +24,11 @@ from sklearn.metrics import (
     average_precision_score,
     brier_score_loss,
     f1_score,
-    make_scorer,
     precision_score,
     recall_score,
     roc_auc_score,
 )
-from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.model_selection import ParameterGrid
 
 from tiktok_claims.ml import features as F
 from tiktok_claims.ml.candidates import BASELINE, CANDIDATES
@@ -40,32 +38,6 @@ THRESHOLD = 0.5
 # Isotonic only: ~11k training rows are plenty for it, and each method costs four more fits.
 CALIBRATION_METHODS = ("isotonic",)
 METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc", "average_precision")
-
-
-def _at_threshold(metric):
-    def scored(y, p):
-        return metric(y, (p >= THRESHOLD).astype(int), zero_division=0)
-
-    return scored
-
-
-def _accuracy(y, p):
-    return accuracy_score(y, (p >= THRESHOLD).astype(int))
-
-
-# Every CV score from one predict_proba per fold (predict would vectorise the text again),
-# with the same 0.5 rule as predicted_label.
-SCORING = {
-    "accuracy": make_scorer(_accuracy, response_method="predict_proba"),
-    "precision": make_scorer(_at_threshold(precision_score), response_method="predict_proba"),
-    "recall": make_scorer(_at_threshold(recall_score), response_method="predict_proba"),
-    "f1": make_scorer(_at_threshold(f1_score), response_method="predict_proba"),
-    "roc_auc": make_scorer(roc_auc_score, response_method="predict_proba"),
-    "average_precision": make_scorer(average_precision_score, response_method="predict_proba"),
-    "brier_score": make_scorer(
-        brier_score_loss, response_method="predict_proba", greater_is_better=False
-    ),
-}
 
 # Output tables: column -> SQL type. The fit model returns their union (long format);
 # the thin dbt models select one kind each, cast to these types.
@@ -151,11 +123,45 @@ def confusion(y: np.ndarray, p: np.ndarray, **keys) -> list[dict]:
     return rows
 
 
-def recall_then_f1(cv_results: dict) -> int:
+def recall_then_f1(cv_means: list[dict]) -> int:
     """Refit rule: best mean CV claim recall; ties (to 4 places) go to the better F1."""
-    recall = np.round(cv_results["mean_test_recall"], 4)
-    f1 = np.round(cv_results["mean_test_f1"], 4)
+    recall = np.round([m["recall"] for m in cv_means], 4)
+    f1 = np.round([m["f1"] for m in cv_means], 4)
     return int(np.lexsort((-f1, -recall))[0])
+
+
+def _fold_matrices(prep, X: pd.DataFrame, folds: list) -> list:
+    """Fit the preprocessing (n-gram vocabulary included) on each fold's training rows once;
+    every candidate and parameter setting then reuses those matrices."""
+    out = []
+    for train_idx, test_idx in folds:
+        fitted = clone(prep)
+        out.append((fitted.fit_transform(X.iloc[train_idx]), fitted.transform(X.iloc[test_idx])))
+    return out
+
+
+def _fit_and_score(model, params, X_fit, y_fit, X_eval, y_eval) -> dict:
+    model = clone(model).set_params(**params).fit(X_fit, y_fit)
+    return score(y_eval, model.predict_proba(X_eval)[:, 1])
+
+
+def _grid_search(pipeline, grid, fold_data, folds, y, n_jobs) -> tuple[dict, dict]:
+    """Stratified group CV of every grid point, both cores busy; returns the best
+    parameters (claim recall, then F1) and their mean CV scores."""
+    settings = list(ParameterGrid(grid))
+    model = pipeline[1:]  # everything after the preprocessing
+    scores = Parallel(n_jobs=n_jobs)(
+        delayed(_fit_and_score)(model, params, X_fit, y[fit_idx], X_eval, y[eval_idx])
+        for params in settings
+        for (X_fit, X_eval), (fit_idx, eval_idx) in zip(fold_data, folds, strict=True)
+    )
+    k = len(folds)
+    means = [
+        {m: float(np.mean([s[m] for s in scores[i * k : (i + 1) * k]])) for m in scores[0]}
+        for i in range(len(settings))
+    ]
+    best = recall_then_f1(means)
+    return settings[best], means[best]
 
 
 def data_hash(frame: pd.DataFrame) -> str:
@@ -183,12 +189,6 @@ class TrainResult:
             typed = table.astype({c: dtypes[t] for c, t in TABLES[kind].items()})
             parts.append(typed.assign(result_kind=kind))
         return pd.concat(parts, ignore_index=True).astype({"result_kind": "string"})
-
-
-def _cv_row(search_results: dict, index: int) -> dict:
-    row = {m: float(search_results[f"mean_test_{m}"][index]) for m in METRICS}
-    row["brier_score"] = -float(search_results["mean_test_brier_score"][index])
-    return row
 
 
 def _pick_champion(validation: dict[str, dict], n_claims: int) -> tuple[str, str]:
@@ -250,23 +250,19 @@ def train(features: pd.DataFrame, seed: int, n_jobs: int = 2) -> TrainResult:
         clock = now
 
     fitted, params, validation = {}, {}, {}
-    # Every candidate refits the same preprocessing on the same folds: cache it per fold.
-    cache = tempfile.TemporaryDirectory(prefix="claim_prep_")
+    fold_data = _fold_matrices(F.preprocessor(all_features), X_tr, folds)
     for cand in CANDIDATES:
         estimator = cand.build(all_features, seed)
         if cand.grid:
-            estimator.set_params(memory=Memory(cache.name, verbose=0))
-            search = GridSearchCV(
-                estimator, cand.grid, scoring=SCORING, refit=recall_then_f1, cv=folds, n_jobs=n_jobs
-            )
-            search.fit(X_tr, y_tr)
-            model = search.best_estimator_.set_params(memory=None)
-            cv = _cv_row(search.cv_results_, search.best_index_)
-            params[cand.name] = {k.split("__", 1)[1]: v for k, v in search.best_params_.items()}
+            best, cv = _grid_search(estimator, cand.grid, fold_data, folds, y_tr, n_jobs)
+            model = estimator.set_params(**best).fit(X_tr, y_tr)
+            params[cand.name] = {k.split("__", 1)[1]: v for k, v in best.items()}
         else:
-            cv_scores = cross_validate(estimator, X_tr, y_tr, cv=folds, scoring=SCORING)
-            cv = {m: float(np.mean(cv_scores[f"test_{m}"])) for m in METRICS}
-            cv["brier_score"] = -float(np.mean(cv_scores["test_brier_score"]))
+            fold_scores = [
+                _fit_and_score(estimator, {}, X_tr.iloc[a], y_tr[a], X_tr.iloc[b], y_tr[b])
+                for a, b in folds
+            ]
+            cv = {m: float(np.mean([s[m] for s in fold_scores])) for m in fold_scores[0]}
             model = estimator.fit(X_tr, y_tr)
             params[cand.name] = {"threshold": model.threshold_}
         fitted[cand.name] = model
@@ -276,8 +272,6 @@ def train(features: pd.DataFrame, seed: int, n_jobs: int = 2) -> TrainResult:
         record(cand.name, "cv", cv | {"n": len(y_tr)}, params=json.dumps(params[cand.name]))
         record(cand.name, "validation", validation[cand.name], params=json.dumps(params[cand.name]))
         confusions += confusion(y_va, p_va, model_name=cand.name, split="validation")
-
-    cache.cleanup()
 
     # The baseline is the yardstick, not a contender.
     contenders = {k: v for k, v in validation.items() if k != BASELINE}
