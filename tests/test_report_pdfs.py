@@ -20,15 +20,19 @@ def pdf_text(path) -> tuple[int, str]:
     return len(reader.pages), re.sub(r"\s+", "", text)
 
 
-def test_overview_pdf_has_the_video_count():
+def test_overview_pdf_has_the_video_counts():
     require_build()
     pdf = exports() / "summaries" / "overview.pdf"
     assert pdf.is_file()
     with duckdb.connect(str(SNAPSHOT), read_only=True) as con:
-        total = con.sql("select count(*) from marts.fct_videos").fetchall()[0][0]
+        counts = con.sql(
+            "select count(*), count(*) filter (where claim_status = 'claim'), "
+            "count(*) filter (where claim_status = 'opinion') from marts.fct_videos"
+        ).fetchall()[0]
     pages, text = pdf_text(pdf)
     assert pages >= 1
-    assert f"{total:,}" in text
+    for n in counts:
+        assert f"{n:,}" in text
 
 
 def numbers_in(markdown: str) -> list[str]:

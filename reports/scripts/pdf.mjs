@@ -12,6 +12,9 @@ const STYLE = `body{font-family:sans-serif;font-size:11pt;line-height:1.45;color
 table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #999;padding:3px 6px;text-align:left}
 img{max-width:100%}code{font-size:10pt}`;
 
+const PRINT_FONT = `*{font-family:"DejaVu Sans","Liberation Sans",sans-serif !important;
+font-variant-numeric:normal !important;font-feature-settings:normal !important}`;
+
 const [buildDir, exportsDir] = process.argv.slice(2);
 const summariesDir = path.join(exportsDir, 'summaries');
 await mkdir(summariesDir, { recursive: true });
@@ -25,6 +28,9 @@ try {
 	const page = await context.newPage();
 
 	await page.goto(`${server.origin}/`, { waitUntil: 'networkidle' });
+	// The site's webfont draws digits with glyphs that PDF text extraction loses (tabular
+	// figures); print with a system font so the numbers stay searchable text.
+	await page.addStyleTag({ content: PRINT_FONT });
 	await page.waitForTimeout(1500);
 	await page.pdf({ path: path.join(summariesDir, 'overview.pdf'), ...PDF });
 	console.log(`pdf: ${path.join(summariesDir, 'overview.pdf')}`);
