@@ -79,8 +79,8 @@ def score_worker(warehouse: str, model_dir: str, out: str) -> None:
 
     model, _ = persist.load(Path(model_dir))
     start = time.perf_counter()
-    config = {"memory_limit": "1GB", "threads": "2", "enable_progress_bar": "false"}
-    with duckdb.connect(warehouse, read_only=True, config=config) as con:
+    with duckdb.connect(warehouse, read_only=True, config={"memory_limit": "1GB"}) as con:
+        con.execute("set enable_progress_bar = false")
         rows = scoring.score_to_parquet(con, "marts.claim_features", model, Path(out), BATCH_ROWS)
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
