@@ -21,6 +21,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tiktok_claims.ingest import REQUIRED_COLUMNS
+
 DEFAULT_PATH = (
     "data/sample/tiktok_synthetic.csv"  # the committed sample: DEFAULT_ROWS, DEFAULT_SEED
 )
@@ -28,20 +30,8 @@ DEFAULT_ROWS = 20_000
 DEFAULT_SEED = 42
 BATCH_ROWS = 1_000_000
 
-HEADER = (
-    "#",
-    "claim_status",
-    "video_id",
-    "video_duration_sec",
-    "video_transcription_text",
-    "verified_status",
-    "author_ban_status",
-    "video_view_count",
-    "video_like_count",
-    "video_share_count",
-    "video_download_count",
-    "video_comment_count",
-)
+# The real file's header, in its order: the row number, then the columns ingestion needs.
+HEADER = ("#", *REQUIRED_COLUMNS)
 COUNT_COLUMNS = HEADER[7:]
 
 # Class mix and per-class attribute shares, close to the real file.
