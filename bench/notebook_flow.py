@@ -4,6 +4,7 @@ Faithful to the notebook: pandas read_csv, dropna, text length and one-hot colum
 2-3-word n-grams (top 15, English stop words) fit on the training rows, a 60/20/20 split
 with train_test_split, a random forest grid search (72 candidates x 5 folds) and an XGBoost
 grid search (24 x 5), both refit on recall, the better one on validation tested once.
+Like the notebook, the searches run in one process (n_jobs unset).
 `python bench/notebook_flow.py <csv>` prints the test recall and precision.
 """
 
@@ -44,7 +45,8 @@ def _with_ngrams(frame: pd.DataFrame, vectorizer: CountVectorizer, fit: bool) ->
     return pd.concat([frame.drop(columns=["video_transcription_text"]), ngrams], axis=1)
 
 
-def run(path: str, n_jobs: int = -1) -> dict[str, float]:
+def run(path: str, n_jobs: int | None = None) -> dict[str, float]:
+    # The notebook left GridSearchCV's n_jobs unset (one process); XGBoost still uses every core.
     data = pd.read_csv(path)
     data = data.dropna(axis=0)
     data["text_length"] = data["video_transcription_text"].str.len()
