@@ -132,9 +132,13 @@ def test_ablation_and_calibration_are_recorded(metrics):
 def test_moderation_queue_order(real_build):
     queue = real_build.df("select * from marts.moderation_queue order by queue_rank")
     assert list(queue["queue_rank"]) == list(range(1, len(queue) + 1))
-    expected = queue.assign(opinion=queue["predicted_label"] != "claim").sort_values(
-        ["opinion", "claim_probability", "video_view_count", "video_id"],
-        ascending=[True, False, False, True],
+    expected = queue.assign(
+        opinion=queue["predicted_label"] != "claim",
+        # two decimals, halves away from zero as SQL rounds (numpy rounds halves to even)
+        shown_p=np.floor(queue["claim_probability"] * 100 + 0.5),
+    ).sort_values(
+        ["opinion", "shown_p", "video_view_count", "claim_probability", "video_id"],
+        ascending=[True, False, False, False, True],
         na_position="last",
         kind="stable",
     )

@@ -238,12 +238,12 @@ def test_queue_top_matches_the_warehouse(site, warehouse):
         "from ml.claim_predictions"
     ).fetchall()[0]
     assert f"holds {count(total)} videos, of which {count(claims)} are predicted claims" in text
-    # Claims first, then the most probable, then the most viewed.
+    # Claims first, then the most probable (as shown, two decimals), then the most viewed.
     top = warehouse.sql(
         "select p.video_id from ml.claim_predictions as p "
         "inner join marts.fct_videos as f on p.video_id = f.video_id "
-        "order by p.predicted_label = 'claim' desc, p.claim_probability desc, "
-        "f.video_view_count desc nulls last, p.video_id limit 1"
+        "order by p.predicted_label = 'claim' desc, round(p.claim_probability, 2) desc, "
+        "f.video_view_count desc nulls last, p.claim_probability desc, p.video_id limit 1"
     ).fetchall()[0][0]
     first = scalar(warehouse, "select video_id from marts.moderation_queue where queue_rank = 1")
     assert str(first) in text

@@ -1,5 +1,5 @@
--- Every staged video ranked for review: predicted claims first, by claim probability,
--- ties broken by reach (views). One short reason per row for the moderator.
+-- Every staged video ranked for review: predicted claims first, by claim probability at the
+-- precision moderators see (two decimals), ties broken by reach (views). One short reason each.
 with
 
 predictions as (
@@ -66,8 +66,10 @@ final as (
         cast(row_number() over (
             order by
                 case when predicted_label = 'claim' then 0 else 1 end asc,
-                claim_probability desc,
+                -- 0.9991 and 0.9999 both read p=1.00: reach decides between them
+                round(claim_probability, 2) desc,
                 video_view_count desc nulls last,
+                claim_probability desc,
                 video_id asc
         ) as bigint) as queue_rank,
         video_id,
