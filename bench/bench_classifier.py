@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from bench._timing import time_median
+from tiktok_claims.paths import isolated_env
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = Path(os.environ.get("BENCH_REAL_DATASET", REPO.parent / "shared/data/tiktok_dataset.csv"))
@@ -32,18 +33,6 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", 3))
 NOTEBOOK_REPEATS = int(os.environ.get("BENCH_NOTEBOOK_REPEATS", 1))
 BATCH_ROWS = 200_000
 BIN = Path(sys.executable).parent
-
-
-def _env(dataset: Path, run_dir: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DO_NOT_TRACK": "1",
-        "CLAIMS_DATASET": str(dataset),
-        "CLAIMS_WAREHOUSE": str(run_dir / "warehouse.duckdb"),
-        "CLAIMS_EXPORTS": str(run_dir / "exports"),
-        "DBT_TARGET_PATH": str(run_dir / "target"),
-        "DBT_LOG_PATH": str(run_dir / "logs"),
-    }
 
 
 def _run(cmd: list[str], env: dict[str, str]) -> str:
@@ -55,7 +44,7 @@ def _run(cmd: list[str], env: dict[str, str]) -> str:
 
 def make_run(run_dir: Path) -> None:
     """What `make run` does after the venv exists: dbt build, then publish."""
-    env = _env(REAL, run_dir)
+    env = isolated_env(REAL, run_dir)
     _run([str(BIN / "dbt"), "build"], env)
     _run([sys.executable, "-m", "tiktok_claims", "publish"], env)
 
@@ -116,7 +105,7 @@ def main() -> None:
     score_dir = work / "score"
     shutil.rmtree(score_dir, ignore_errors=True)
     score_dir.mkdir(parents=True)
-    env = _env(synthetic, score_dir)
+    env = isolated_env(synthetic, score_dir)
     start = time.perf_counter()
     _run([str(BIN / "dbt"), "run", "--select", "+claim_features"], env)
     print(f"claim_features for {synthetic.name}: {time.perf_counter() - start:.1f} s", flush=True)

@@ -20,6 +20,7 @@ import duckdb
 
 from bench._timing import time_median
 from tiktok_claims import synthetic
+from tiktok_claims.paths import isolated_env
 
 REPO = Path(__file__).resolve().parents[1]
 ROWS = int(os.environ.get("BENCH_ROWS", 10_000_000))
@@ -38,15 +39,7 @@ def dataset() -> Path:
 
 
 def dbt(args: list[str], path: Path, run_dir: Path) -> None:
-    env = {
-        **os.environ,
-        "DO_NOT_TRACK": "1",
-        "CLAIMS_DATASET": str(path),
-        "CLAIMS_WAREHOUSE": str(run_dir / "warehouse.duckdb"),
-        "CLAIMS_EXPORTS": str(run_dir / "exports"),
-        "DBT_TARGET_PATH": str(run_dir / "target"),
-        "DBT_LOG_PATH": str(run_dir / "logs"),
-    }
+    env = isolated_env(path, run_dir)
     dbt_bin = Path(sys.executable).parent / "dbt"
     result = subprocess.run(
         [str(dbt_bin), *args, *SELECT], cwd=REPO, env=env, capture_output=True, text=True

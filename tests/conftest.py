@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tiktok_claims.paths import isolated_env
+
 REPO = Path(__file__).resolve().parents[1]
 REAL_DATASET = REPO.parent / "shared" / "data" / "tiktok_dataset.csv"
 SAMPLE_DATASET = REPO / "data" / "sample" / "tiktok_synthetic.csv"
@@ -38,23 +40,10 @@ class Build:
             return con.sql(sql).df()
 
 
-def dbt_env(dataset: Path, workdir: Path) -> dict[str, str]:
-    """Environment that points one dbt run at its own dataset, warehouse and outputs."""
-    return {
-        **os.environ,
-        "DO_NOT_TRACK": "1",
-        "CLAIMS_DATASET": str(dataset),
-        "CLAIMS_WAREHOUSE": str(workdir / "warehouse.duckdb"),
-        "CLAIMS_EXPORTS": str(workdir / "exports"),
-        "DBT_TARGET_PATH": str(workdir / "target"),
-        "DBT_LOG_PATH": str(workdir / "logs"),
-    }
-
-
 def run_dbt(args: list[str], dataset: Path, workdir: Path, check: bool = True) -> Build:
     """Run `dbt <args>` from the repo root against `dataset`, writing only under `workdir`."""
     workdir.mkdir(parents=True, exist_ok=True)
-    env = dbt_env(dataset, workdir)
+    env = isolated_env(dataset, workdir)
     result = subprocess.run(
         [str(BIN / "dbt"), *args],
         cwd=REPO,

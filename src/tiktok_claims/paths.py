@@ -26,3 +26,17 @@ def connect_readonly(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyCo
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no warehouse here; run `make run` (or `dbt build`) first")
     return duckdb.connect(str(path), read_only=True)
+
+
+def isolated_env(dataset: str | os.PathLike, workdir: str | os.PathLike) -> dict[str, str]:
+    """Environment for a dbt run on `dataset` that writes only under `workdir` (tests, benches)."""
+    workdir = Path(workdir)
+    return {
+        **os.environ,
+        "DO_NOT_TRACK": "1",
+        "CLAIMS_DATASET": str(dataset),
+        "CLAIMS_WAREHOUSE": str(workdir / "warehouse.duckdb"),
+        "CLAIMS_EXPORTS": str(workdir / "exports"),
+        "DBT_TARGET_PATH": str(workdir / "target"),
+        "DBT_LOG_PATH": str(workdir / "logs"),
+    }
