@@ -177,6 +177,18 @@ def claim_status_counts(con) -> Drawn:
     return fig, title, alt, ["marts.claim_status_summary"]
 
 
+def _ban_status_bars(df: pd.DataFrame, values, labels: list[str], ylabel: str, title: str):
+    """One plain bar per author ban status (no class split), each labelled directly."""
+    fig, ax = _new()
+    bars = ax.bar(df.author_ban_status.str.capitalize(), values, color=BLUE, width=0.6)
+    _bar_labels(ax, bars, labels)
+    ax.set_xlabel("Author ban status")
+    ax.set_ylabel(ylabel)
+    _axis_human(ax)
+    _title(ax, title)
+    return fig
+
+
 def author_ban_status_counts(con) -> Drawn:
     df = _q(con, "select * from marts.author_ban_status_summary order by status_order")
     total = df.videos.sum()
@@ -190,13 +202,9 @@ def author_ban_status_counts(con) -> Drawn:
             )
         )
     )
-    fig, ax = _new()
-    bars = ax.bar(df.author_ban_status.str.capitalize(), df.videos, color=BLUE, width=0.6)
-    _bar_labels(ax, bars, [f"{v:,} ({pct(v / total)})" for v in df.videos])
-    ax.set_xlabel("Author ban status")
-    ax.set_ylabel("Videos")
-    _axis_human(ax)
-    _title(ax, title)
+    fig = _ban_status_bars(
+        df, df.videos, [f"{v:,} ({pct(v / total)})" for v in df.videos], "Videos", title
+    )
     parts = ", ".join(f"{r.author_ban_status} {r.videos:,}" for r in df.itertuples())
     alt = f"Bar chart of videos by author ban status: {parts} (of {total:,} videos)."
     return fig, title, alt, ["marts.author_ban_status_summary"]
@@ -437,13 +445,9 @@ def median_views_by_ban_status(con) -> Drawn:
         f" the median views of those by {AUTHORS[low.author_ban_status]} "
         f"({human(top.median_views)} vs {human(low.median_views)})"
     )
-    fig, ax = _new()
-    bars = ax.bar(df.author_ban_status.str.capitalize(), df.median_views, color=BLUE, width=0.6)
-    _bar_labels(ax, bars, [human(v) for v in df.median_views])
-    ax.set_xlabel("Author ban status")
-    ax.set_ylabel("Median views per video")
-    _axis_human(ax)
-    _title(ax, title)
+    fig = _ban_status_bars(
+        df, df.median_views, [human(v) for v in df.median_views], "Median views per video", title
+    )
     parts = ", ".join(f"{r.author_ban_status} {human(r.median_views)}" for r in df.itertuples())
     alt = f"Bar chart of median views per video by author ban status: {parts}."
     return fig, title, alt, ["marts.author_ban_status_summary"]
