@@ -45,8 +45,8 @@ def _with_ngrams(frame: pd.DataFrame, vectorizer: CountVectorizer, fit: bool) ->
     return pd.concat([frame.drop(columns=["video_transcription_text"]), ngrams], axis=1)
 
 
-def run(path: str, n_jobs: int | None = None) -> dict[str, float]:
-    # The notebook left GridSearchCV's n_jobs unset (one process); XGBoost still uses every core.
+def prepare(path: str) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """The notebook's cleaning and encoding: features, target, and each row's video_id."""
     data = pd.read_csv(path)
     data = data.dropna(axis=0)
     data["text_length"] = data["video_transcription_text"].str.len()
@@ -56,13 +56,23 @@ def run(path: str, n_jobs: int | None = None) -> dict[str, float]:
         X, columns=["verified_status", "author_ban_status"], drop_first=True, dtype=int
     )
     y = X.pop("claim_status")
+    return X, y, data["video_id"]
 
+
+def with_ngrams(train: pd.DataFrame, *others: pd.DataFrame) -> list[pd.DataFrame]:
+    """2-3-word n-grams, the 15 most frequent on the training rows (English stop words out)."""
+    vectorizer = CountVectorizer(ngram_range=(2, 3), max_features=15, stop_words="english")
+    return [_with_ngrams(train, vectorizer, True)] + [
+        _with_ngrams(o, vectorizer, False) for o in others
+    ]
+
+
+def run(path: str, n_jobs: int | None = None) -> dict:
+    # The notebook left GridSearchCV's n_jobs unset (one process); XGBoost still uses every core.
+    X, y, _ = prepare(path)
     X_tr, X_test, y_tr, y_test = train_test_split(X, y, test_size=0.2, random_state=0)
     X_train, X_val, y_train, y_val = train_test_split(X_tr, y_tr, test_size=0.25, random_state=0)
-    vectorizer = CountVectorizer(ngram_range=(2, 3), max_features=15, stop_words="english")
-    X_train = _with_ngrams(X_train, vectorizer, fit=True)
-    X_val = _with_ngrams(X_val, vectorizer, fit=False)
-    X_test = _with_ngrams(X_test, vectorizer, fit=False)
+    X_train, X_val, X_test = with_ngrams(X_train, X_val, X_test)
 
     rf_cv = GridSearchCV(
         RandomForestClassifier(random_state=0),
@@ -88,12 +98,30 @@ def run(path: str, n_jobs: int | None = None) -> dict[str, float]:
         for name, search in (("random_forest", rf_cv), ("xgboost", xgb_cv))
     }
     champion = max(val_recall, key=val_recall.get)
-    model = (rf_cv if champion == "random_forest" else xgb_cv).best_estimator_
-    pred = model.predict(X_test)
+    search = rf_cv if champion == "random_forest" else xgb_cv
+    pred = search.best_estimator_.predict(X_test)
     return {
         "champion": champion,
+        "params": search.best_params_,
         "test_recall": recall_score(y_test, pred),
         "test_precision": precision_score(y_test, pred),
+    }
+
+
+def on_split(path: str, result: dict, split: pd.Series) -> dict[str, float]:
+    """The notebook's chosen model and features, refit on another train split (video_id ->
+    'train' / 'test' / ...) and scored on its test rows: a like-for-like comparison."""
+    X, y, video_id = prepare(path)
+    part = video_id.map(split).to_numpy()
+    X_train, X_test = with_ngrams(X[part == "train"], X[part == "test"])
+    if result["champion"] == "random_forest":
+        model = RandomForestClassifier(random_state=0, **result["params"])
+    else:
+        model = XGBClassifier(objective="binary:logistic", random_state=0, **result["params"])
+    pred = model.fit(X_train, y[part == "train"]).predict(X_test)
+    return {
+        "test_recall": recall_score(y[part == "test"], pred),
+        "test_precision": precision_score(y[part == "test"], pred),
     }
 
 

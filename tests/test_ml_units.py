@@ -1,14 +1,22 @@
-"""Claim classifier units on hand-made data: splits, the one-rule baseline, model loading."""
+"""Claim classifier units on hand-made data: splits, fold matrices, the search, calibration,
+the one-rule baseline, model loading."""
 
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import ParameterGrid, cross_val_predict, cross_validate
 
+from tiktok_claims.ml import features as F
 from tiktok_claims.ml import persist
-from tiktok_claims.ml.candidates import ViewThresholdClassifier
+from tiktok_claims.ml import train as T
+from tiktok_claims.ml.candidates import CANDIDATES, IsotonicCalibrated, ViewThresholdClassifier
 from tiktok_claims.ml.splits import assign_splits, cv_folds, text_groups
 
 
@@ -106,3 +114,65 @@ def test_other_training_data_is_refused(saved_model):
     directory, _, _ = saved_model
     with pytest.raises(persist.ModelMismatchError, match="other data"):
         persist.load(directory, training_data_sha256="def")
+
+
+def _feature_rows(n=600, seed=2):
+    """Feature-mart-like inputs: every numeric feature, texts with shared n-grams (and ties)."""
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.5).astype(int)
+    X = pd.DataFrame(
+        {c: rng.gamma(2.0, 100.0, n) * (1 + 4 * y) for c in F.FEATURE_SETS["all"].numeric}
+    )
+    X.loc[rng.random(n) < 0.05, "video_view_count"] = np.nan  # the imputer has work to do
+    words = np.array(
+        ["someone", "told", "me", "that", "a", "friend", "read", "the", "news", "online", "claim"]
+    )
+    X[F.TEXT_COLUMN] = [" ".join(rng.choice(words, 8)) for _ in range(n)]
+    return X, y
+
+
+def test_fold_matrices_equal_a_preprocessor_fit_on_each_fold():
+    X, y = _feature_rows()
+    folds = cv_folds(y, text_groups(X[F.TEXT_COLUMN]), seed=1)
+    for feature_set in (F.FEATURE_SETS["all"], F.FEATURE_SETS["engagement_only"]):
+        fast = F.fold_matrices(feature_set, X, folds)
+        for (fit_rows, eval_rows), (A, B) in zip(folds, fast, strict=True):
+            prep = F.preprocessor(feature_set).fit(X.iloc[fit_rows])
+            np.testing.assert_array_equal(A, prep.transform(X.iloc[fit_rows]))
+            np.testing.assert_array_equal(B, prep.transform(X.iloc[eval_rows]))
+
+
+def test_search_scores_and_out_of_fold_probabilities_match_sklearn():
+    X, y = _feature_rows()
+    folds = cv_folds(y, text_groups(X[F.TEXT_COLUMN]), seed=1)
+    forest = next(c for c in CANDIDATES if c.name == "random_forest")
+    pipeline = forest.build(F.FEATURE_SETS["all"], 0)
+    searched = {forest.name: (pipeline, forest.grid, forest.size)}
+    fold_data = F.fold_matrices(F.FEATURE_SETS["all"], X, folds)
+    result = T._search(searched, X, y, fold_data, folds, n_jobs=1)[forest.name]
+    # The chosen setting is reported at full size, and is one of the grid's.
+    assert result.params["model__n_estimators"] == pipeline.get_params()["model__n_estimators"]
+    grid_points = [dict(p) for p in ParameterGrid(forest.grid)]
+    assert {k: v for k, v in result.params.items() if k in forest.grid} in grid_points
+    chosen = clone(pipeline).set_params(**result.params)
+    oof = cross_val_predict(chosen, X, y, cv=folds, method="predict_proba")[:, 1]
+    np.testing.assert_allclose(result.oof, oof)
+    recall = cross_validate(chosen, X, y, cv=folds, scoring="recall")["test_score"]
+    assert result.cv["recall"] == pytest.approx(recall.mean())
+    np.testing.assert_allclose(
+        result.model.predict_proba(X), clone(chosen).fit(X, y).predict_proba(X)
+    )
+
+
+def test_isotonic_on_out_of_fold_probabilities_equals_sklearn_calibration():
+    X, y = _feature_rows(seed=3)
+    X = X.drop(columns=F.TEXT_COLUMN).fillna(0)
+    folds = cv_folds(y, np.arange(len(y)), seed=4)
+    forest = RandomForestClassifier(n_estimators=20, max_depth=3, random_state=0)
+    oof = cross_val_predict(forest, X, y, cv=folds, method="predict_proba")[:, 1]
+    ours = IsotonicCalibrated(
+        clone(forest).fit(X, y), IsotonicRegression(out_of_bounds="clip").fit(oof, y)
+    )
+    theirs = CalibratedClassifierCV(forest, method="isotonic", cv=folds, ensemble=False)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.fit(X, y).predict_proba(X))
+    assert list(ours.predict(X)) == list(theirs.predict(X))

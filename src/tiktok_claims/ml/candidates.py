@@ -63,6 +63,7 @@ class Candidate:
     name: str
     build: object  # (FeatureSet, seed) -> Pipeline
     grid: dict = field(default_factory=dict)
+    size: str | None = None  # the parameter successive halving scales (trees, rounds)
 
 
 def _logistic(features: FeatureSet, seed: int) -> Pipeline:
@@ -107,10 +108,36 @@ CANDIDATES = [
         "random_forest",
         _forest,
         {"model__max_depth": [None, 10], "model__min_samples_leaf": [1, 2]},
+        "model__n_estimators",
     ),
     Candidate(
         "xgboost",
         _xgboost,
         {"model__max_depth": [3, 6], "model__learning_rate": [0.1, 0.3]},
+        "model__n_estimators",
     ),
 ]
+
+
+class IsotonicCalibrated(ClassifierMixin, BaseEstimator):
+    """A fitted classifier whose claim probability goes through a fitted isotonic map.
+
+    The map is fit on out-of-fold probabilities from the cross-validation that tuned the
+    model, so it is what CalibratedClassifierCV(ensemble=False) fits on those folds,
+    without refitting the model once per fold a second time.
+    """
+
+    def __init__(self, estimator, calibrator):
+        self.estimator = estimator
+        self.calibrator = calibrator
+
+    @property
+    def classes_(self):
+        return self.estimator.classes_
+
+    def predict_proba(self, X):
+        p = self.calibrator.predict(self.estimator.predict_proba(X)[:, 1])
+        return np.column_stack([1 - p, p])
+
+    def predict(self, X):
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(np.int64)

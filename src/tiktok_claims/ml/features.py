@@ -79,3 +79,34 @@ def preprocessor(feature_set: FeatureSet) -> ColumnTransformer:
         parts.append(("ngram", vectorizer, TEXT_COLUMN))
     # Dense output: 32 columns at most, and every model accepts it.
     return ColumnTransformer(parts, sparse_threshold=0, verbose_feature_names_out=False)
+
+
+def fold_matrices(feature_set: FeatureSet, X: pd.DataFrame, folds: list) -> list[tuple]:
+    """What preprocessor(feature_set), fit on each fold's training rows, outputs for the
+    fold's training and held-out rows, without counting the n-grams once per fold.
+
+    Every row's n-grams are counted once. A fold's vocabulary is then its training rows'
+    MAX_NGRAMS most frequent, picked exactly as CountVectorizer(max_features) picks them
+    (same counts in the same order, same argsort), so the matrices equal a per-fold fit.
+    """
+    numeric = list(feature_set.numeric)
+    counts = None
+    if feature_set.text:
+        counts = CountVectorizer(ngram_range=NGRAM_RANGE).fit_transform(X[TEXT_COLUMN]).tocsr()
+    out = []
+    for fit_rows, eval_rows in folds:
+        imputer = SimpleImputer(strategy="median").fit(X.iloc[fit_rows][numeric])
+        keep = []
+        if counts is not None:
+            totals = np.asarray(counts[fit_rows].sum(axis=0)).ravel()
+            seen = np.flatnonzero(totals)
+            keep = np.sort(seen[(-totals[seen]).argsort()[:MAX_NGRAMS]])
+
+        def block(rows, imputer=imputer, keep=keep):
+            parts = [imputer.transform(X.iloc[rows][numeric])]
+            if counts is not None:
+                parts.append(counts[rows][:, keep].toarray())
+            return np.hstack(parts).astype(np.float64)
+
+        out.append((block(fit_rows), block(eval_rows)))
+    return out

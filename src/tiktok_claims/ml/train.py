@@ -1,9 +1,10 @@
 """Fit every candidate once, pick and test the champion, and lay the results out as tables.
 
 Flow: split the labeled rows (60/20/20, text groups kept whole) -> tune each candidate by
-group-aware stratified 5-fold CV on train (refit on claim recall) -> choose the champion on
-validation -> calibrate it if that lowers the validation Brier score -> ablate its feature
-groups -> test it once -> score every staged video.
+group-aware stratified 5-fold CV on train (successive halving, refit on claim recall) ->
+choose the champion on validation -> calibrate it on its out-of-fold CV probabilities if that
+lowers the validation Brier score -> ablate its feature groups -> test it once -> score every
+staged video. The fits run on both cores; `fit_seconds` in the model card times each stage.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.base import clone
-from sklearn.calibration import CalibratedClassifierCV
+from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
@@ -31,12 +32,14 @@ from sklearn.metrics import (
 from sklearn.model_selection import ParameterGrid
 
 from tiktok_claims.ml import features as F
-from tiktok_claims.ml.candidates import BASELINE, CANDIDATES
+from tiktok_claims.ml.candidates import BASELINE, CANDIDATES, IsotonicCalibrated
 from tiktok_claims.ml.splits import assign_splits, cv_folds, text_groups
 
 THRESHOLD = 0.5
-# Isotonic only: ~11k training rows are plenty for it, and each method costs four more fits.
-CALIBRATION_METHODS = ("isotonic",)
+# Isotonic: ~11k out-of-fold training probabilities are plenty for it.
+CALIBRATION_METHOD = "isotonic"
+# Successive halving: the first rung runs trees / boosting rounds at 1/4 of full size.
+SCREEN_FACTOR = 4
 METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc", "average_precision")
 
 # Output tables: column -> SQL type. The fit model returns their union (long format);
@@ -130,38 +133,83 @@ def recall_then_f1(cv_means: list[dict]) -> int:
     return int(np.lexsort((-f1, -recall))[0])
 
 
-def _fold_matrices(prep, X: pd.DataFrame, folds: list) -> list:
-    """Fit the preprocessing (n-gram vocabulary included) on each fold's training rows once;
-    every candidate and parameter setting then reuses those matrices."""
-    out = []
-    for train_idx, test_idx in folds:
-        fitted = clone(prep)
-        out.append((fitted.fit_transform(X.iloc[train_idx]), fitted.transform(X.iloc[test_idx])))
-    return out
+def _warm_up() -> None:
+    """A no-op job: unpickling it imports this module (sklearn, xgboost) in a worker."""
 
 
-def _fit_and_score(model, params, X_fit, y_fit, X_eval, y_eval) -> dict:
+def _fit_and_score(model, params, X_fit, y_fit, X_eval, y_eval) -> tuple[dict, np.ndarray]:
     model = clone(model).set_params(**params).fit(X_fit, y_fit)
-    return score(y_eval, model.predict_proba(X_eval)[:, 1])
+    p = model.predict_proba(X_eval)[:, 1]
+    return score(y_eval, p), p
 
 
-def _grid_search(pipeline, grid, fold_data, folds, y, n_jobs) -> tuple[dict, dict]:
-    """Stratified group CV of every grid point, both cores busy; returns the best
-    parameters (claim recall, then F1) and their mean CV scores."""
-    settings = list(ParameterGrid(grid))
-    model = pipeline[1:]  # everything after the preprocessing
-    scores = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_and_score)(model, params, X_fit, y[fit_idx], X_eval, y[eval_idx])
-        for params in settings
-        for (X_fit, X_eval), (fit_idx, eval_idx) in zip(fold_data, folds, strict=True)
-    )
+def _fit(model, X, y):
+    return model.fit(X, y)
+
+
+@dataclass
+class SearchResult:
+    params: dict  # the chosen setting, at full size
+    cv: dict  # its mean CV scores, at full size
+    oof: np.ndarray  # its out-of-fold claim probabilities, one per training row
+    model: object  # refit on all of train
+
+
+def _search(searched: dict, X, y, fold_data, folds, n_jobs) -> dict[str, SearchResult]:
+    """Successive halving with factor SCREEN_FACTOR over every candidate's grid, each rung one
+    batch of jobs on both cores.
+
+    Rung 1: every grid point by stratified group CV; candidates with a size parameter (trees,
+    boosting rounds) at 1/SCREEN_FACTOR of it. The best per candidate: claim recall, then F1.
+    Rung 2: that setting by CV at full size (these scores and out-of-fold probabilities are
+    the ones recorded), plus every candidate's best refit on all of train.
+    """
     k = len(folds)
-    means = [
-        {m: float(np.mean([s[m] for s in scores[i * k : (i + 1) * k]])) for m in scores[0]}
-        for i in range(len(settings))
+
+    def cv_jobs(settings):
+        # pipeline[1:]: everything after the preprocessing, which fold_data already applied
+        return [
+            delayed(_fit_and_score)(searched[name][0][1:], params, X_fit, y[a], X_eval, y[b])
+            for name, params in settings
+            for (X_fit, X_eval), (a, b) in zip(fold_data, folds, strict=True)
+        ]
+
+    def summarise(runs) -> list[tuple[dict, np.ndarray]]:
+        out = []
+        for i in range(0, len(runs), k):
+            setting = runs[i : i + k]
+            means = {m: float(np.mean([s[m] for s, _ in setting])) for m in setting[0][0]}
+            oof = np.empty(len(y))
+            for (_, b), (_, p) in zip(folds, setting, strict=True):
+                oof[b] = p
+            out.append((means, oof))
+        return out
+
+    def full_size(name):
+        pipeline, _, size = searched[name]
+        return {size: pipeline.get_params()[size]} if size else {}
+
+    screen = [
+        (name, params | {size: max(1, full_size(name)[size] // SCREEN_FACTOR)} if size else params)
+        for name, (_, grid, size) in searched.items()
+        for params in ParameterGrid(grid)
     ]
-    best = recall_then_f1(means)
-    return settings[best], means[best]
+    rung1 = summarise(Parallel(n_jobs=n_jobs)(cv_jobs(screen)))
+    best, scores = {}, {}
+    for name in searched:
+        mine = [i for i, (n, _) in enumerate(screen) if n == name]
+        i = mine[recall_then_f1([rung1[j][0] for j in mine])]
+        best[name] = screen[i][1] | full_size(name)
+        if not full_size(name):
+            scores[name] = rung1[i]  # already at full size
+    again = [(name, best[name]) for name in searched if name not in scores]
+    runs = Parallel(n_jobs=n_jobs)(
+        cv_jobs(again)
+        + [delayed(_fit)(clone(searched[n][0]).set_params(**best[n]), X, y) for n in searched]
+    )
+    scores |= dict(zip([n for n, _ in again], summarise(runs[: len(again) * k]), strict=True))
+    refits = dict(zip(searched, runs[len(again) * k :], strict=True))
+    return {n: SearchResult(best[n], *scores[n], refits[n]) for n in searched}
 
 
 def data_hash(frame: pd.DataFrame) -> str:
@@ -249,29 +297,37 @@ def train(features: pd.DataFrame, seed: int, n_jobs: int = 2) -> TrainResult:
         seconds[stage] = round(now - clock, 2)
         clock = now
 
-    fitted, params, validation = {}, {}, {}
-    fold_data = _fold_matrices(F.preprocessor(all_features), X_tr, folds)
+    # Start the worker processes (their imports take ~1 s) while the fold matrices are built.
+    warm = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_warm_up)() for _ in range(n_jobs)
+    )
+    fold_data = F.fold_matrices(all_features, X_tr, folds)
+    list(warm)
+    searched = {c.name: (c.build(all_features, seed), c.grid, c.size) for c in CANDIDATES if c.grid}
+    search = _search(searched, X_tr, y_tr, fold_data, folds, n_jobs)
+    lap("search")
+    fitted = {n: r.model for n, r in search.items()}
+    params = {n: {k.split("__", 1)[1]: v for k, v in r.params.items()} for n, r in search.items()}
+    cv = {n: r.cv for n, r in search.items()}
+    # The baseline has nothing to tune: plain CV on the same folds for the record.
+    baseline = next(c for c in CANDIDATES if c.name == BASELINE).build(all_features, seed)
+    base_folds = [
+        _fit_and_score(baseline, {}, X_tr.iloc[a], y_tr[a], X_tr.iloc[b], y_tr[b])[0]
+        for a, b in folds
+    ]
+    cv[BASELINE] = {m: float(np.mean([s[m] for s in base_folds])) for m in base_folds[0]}
+    fitted[BASELINE] = baseline.fit(X_tr, y_tr)
+    params[BASELINE] = {"threshold": fitted[BASELINE].threshold_}
+    lap("refit")
+
+    validation = {}
     for cand in CANDIDATES:
-        estimator = cand.build(all_features, seed)
-        if cand.grid:
-            best, cv = _grid_search(estimator, cand.grid, fold_data, folds, y_tr, n_jobs)
-            model = estimator.set_params(**best).fit(X_tr, y_tr)
-            params[cand.name] = {k.split("__", 1)[1]: v for k, v in best.items()}
-        else:
-            fold_scores = [
-                _fit_and_score(estimator, {}, X_tr.iloc[a], y_tr[a], X_tr.iloc[b], y_tr[b])
-                for a, b in folds
-            ]
-            cv = {m: float(np.mean([s[m] for s in fold_scores])) for m in fold_scores[0]}
-            model = estimator.fit(X_tr, y_tr)
-            params[cand.name] = {"threshold": model.threshold_}
-        fitted[cand.name] = model
-        lap(f"search_{cand.name}")
+        name, model = cand.name, fitted[cand.name]
         p_va = model.predict_proba(X_va)[:, 1]
-        validation[cand.name] = score(y_va, p_va)
-        record(cand.name, "cv", cv | {"n": len(y_tr)}, params=json.dumps(params[cand.name]))
-        record(cand.name, "validation", validation[cand.name], params=json.dumps(params[cand.name]))
-        confusions += confusion(y_va, p_va, model_name=cand.name, split="validation")
+        validation[name] = score(y_va, p_va)
+        record(name, "cv", cv[name] | {"n": len(y_tr)}, params=json.dumps(params[name]))
+        record(name, "validation", validation[name], params=json.dumps(params[name]))
+        confusions += confusion(y_va, p_va, model_name=name, split="validation")
 
     # The baseline is the yardstick, not a contender.
     contenders = {k: v for k, v in validation.items() if k != BASELINE}
@@ -279,61 +335,63 @@ def train(features: pd.DataFrame, seed: int, n_jobs: int = 2) -> TrainResult:
     candidate = fitted[champion_name]
 
     # Calibrate only if it lowers the validation Brier score; record before and after.
+    # The isotonic map is fit on the champion's out-of-fold CV probabilities (training rows
+    # only); the model itself stays the one refit on all of train.
     before = validation[champion_name]["brier_score"]
-    champion, calibration, best_brier = candidate, "none", before
-    calib_folds = cv_folds(y_tr, groups[part["train"]], seed, n_splits=3)
-    for method in CALIBRATION_METHODS:
-        # ensemble=False: one model refit on all of train (same vocabulary as the candidate),
-        # the calibrator fit on out-of-fold probabilities.
-        calibrated = CalibratedClassifierCV(
-            clone(candidate), method=method, cv=calib_folds, ensemble=False, n_jobs=n_jobs
-        )
-        calibrated.fit(X_tr, y_tr)
-        p_cal = calibrated.predict_proba(X_va)[:, 1]
-        m = score(y_va, p_cal)
-        note = f"{method} calibration: validation Brier {before:.5f} -> {m['brier_score']:.5f}"
-        record(champion_name, "validation", m, variant=f"calibrated_{method}", note=note)
-        confusions += confusion(
-            y_va,
-            p_cal,
-            model_name=champion_name,
-            split="validation",
-            variant=f"calibrated_{method}",
-        )
-        if m["brier_score"] < best_brier:
-            champion, calibration, best_brier = calibrated, method, m["brier_score"]
-    final_variant = "candidate" if calibration == "none" else f"calibrated_{calibration}"
-    calibration_note = (
-        f"{calibration} calibration kept: validation Brier {before:.5f} -> {best_brier:.5f}"
-        if calibration != "none"
-        else f"not calibrated: no method lowered validation Brier {before:.5f}"
+    isotonic = IsotonicRegression(out_of_bounds="clip")  # as CalibratedClassifierCV
+    calibrated = IsotonicCalibrated(candidate, isotonic.fit(search[champion_name].oof, y_tr))
+    p_cal = calibrated.predict_proba(X_va)[:, 1]
+    m = score(y_va, p_cal)
+    variant = f"calibrated_{CALIBRATION_METHOD}"
+    note = (
+        f"{CALIBRATION_METHOD} calibration: validation Brier {before:.5f} -> {m['brier_score']:.5f}"
     )
-
+    record(champion_name, "validation", m, variant=variant, note=note)
+    confusions += confusion(
+        y_va, p_cal, model_name=champion_name, split="validation", variant=variant
+    )
+    if m["brier_score"] < before:
+        champion, final_variant = calibrated, variant
+        calibration, best_brier = CALIBRATION_METHOD, m["brier_score"]
+        calibration_note = (
+            f"{calibration} calibration kept: validation Brier {before:.5f} -> {best_brier:.5f}"
+        )
+    else:
+        champion, final_variant, calibration = candidate, "candidate", "none"
+        calibration_note = f"not calibrated: it did not lower validation Brier {before:.5f}"
     lap("calibration")
 
-    # Ablation: the champion recipe (same parameters) on each feature group.
-    for set_name, feature_set in F.FEATURE_SETS.items():
-        if set_name == "all":
-            m = validation[champion_name]
-        else:
-            recipe = next(c for c in CANDIDATES if c.name == champion_name)
-            est = recipe.build(feature_set, seed).set_params(
-                **{f"model__{k}": v for k, v in params[champion_name].items()}
-            )
-            est.fit(X_tr[feature_set.input_columns], y_tr)
-            p = est.predict_proba(X_va[feature_set.input_columns])[:, 1]
-            m = score(y_va, p)
-            confusions += confusion(
+    # Ablation: the champion recipe (same parameters) on each feature group, and the
+    # champion's importance, as one batch on both cores.
+    recipe = next(c for c in CANDIDATES if c.name == champion_name)
+    recipe_params = {f"model__{k}": v for k, v in params[champion_name].items()}
+    ablations = {k: fs for k, fs in F.FEATURE_SETS.items() if k != "all"}
+    *ablated, importance = Parallel(n_jobs=n_jobs)(
+        [
+            delayed(_fit_and_score)(
+                recipe.build(fs, seed),
+                recipe_params,
+                X_tr[fs.input_columns],
+                y_tr,
+                X_va[fs.input_columns],
                 y_va,
-                p,
-                model_name=champion_name,
-                split="validation",
-                variant="ablation",
-                feature_set=set_name,
             )
+            for fs in ablations.values()
+        ]
+        + [delayed(_importance)(candidate, champion_name, X_va, y_va, seed)]
+    )
+    record(champion_name, "validation", validation[champion_name], variant="ablation")
+    for set_name, (m, p) in zip(ablations, ablated, strict=True):
         record(champion_name, "validation", m, variant="ablation", feature_set=set_name)
-
-    lap("ablation")
+        confusions += confusion(
+            y_va,
+            p,
+            model_name=champion_name,
+            split="validation",
+            variant="ablation",
+            feature_set=set_name,
+        )
+    lap("ablation_importance")
 
     # The one look at test: the final champion, and the baseline for scale.
     p_te = champion.predict_proba(X_te)[:, 1]
@@ -353,9 +411,6 @@ def train(features: pd.DataFrame, seed: int, n_jobs: int = 2) -> TrainResult:
     champion_rows = metrics_df.is_champion & (metrics_df.split == "validation")
     metrics_df.loc[champion_rows, "note"] = reason + "; " + calibration_note
     confusion_df = pd.DataFrame(confusions).fillna({"feature_set": "all", "variant": "candidate"})
-
-    importance = _importance(candidate, champion_name, X_va, y_va, seed)
-    lap("importance")
 
     # Every staged video, labeled or not, scored by the final champion.
     p_all = champion.predict_proba(X_all)[:, 1]
@@ -431,22 +486,27 @@ def _importance(candidate, name, X_va, y_va, seed, n_repeats=5) -> pd.DataFrame:
     Xt = Xt.toarray() if sparse.issparse(Xt) else np.asarray(Xt, dtype=float)
     base = average_precision_score(y_va, rest.predict_proba(Xt)[:, 1])
     rng = np.random.default_rng(seed)
+    shuffles = []  # (input column, shuffled matrix): one predict call for all of them
     for col in X_va.columns:
         if col == F.TEXT_COLUMN:
             outputs = [i for i, n in enumerate(names) if n not in X_va.columns]
         else:
             outputs = [names.index(col)]
-        drops = []
         for _ in range(n_repeats):
             shuffled = Xt.copy()
             shuffled[:, outputs] = Xt[rng.permutation(len(Xt))][:, outputs]
-            drops.append(base - average_precision_score(y_va, rest.predict_proba(shuffled)[:, 1]))
+            shuffles.append(shuffled)
+    p = rest.predict_proba(np.vstack(shuffles))[:, 1].reshape(len(shuffles), len(Xt))
+    drops = (base - np.array([average_precision_score(y_va, q) for q in p])).reshape(
+        len(X_va.columns), n_repeats
+    )
+    for col, d in zip(X_va.columns, drops, strict=True):
         rows.append(
             {
                 "feature": "transcription n-grams" if col == F.TEXT_COLUMN else col,
                 "method": "permutation_validation",
-                "importance": float(np.mean(drops)),
-                "importance_std": float(np.std(drops)),
+                "importance": float(np.mean(d)),
+                "importance_std": float(np.std(d)),
             }
         )
     frame = pd.DataFrame(rows).assign(model_name=name)
