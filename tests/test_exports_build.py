@@ -159,6 +159,33 @@ def test_exported_models_have_contracts(real_build):
     assert not gaps, "\n".join(gaps)
 
 
+def test_not_null_constraints_hold_in_the_warehouse(real_build, tmp_path):
+    """Every not_null constraint a contract declares is a NOT NULL column in DuckDB, and a
+    NULL written into one is refused."""
+    manifest = json.loads((real_build.warehouse.parent / "target" / "manifest.json").read_text())
+    declared = {
+        (node["schema"], node["alias"], column)
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        for column, doc in node["columns"].items()
+        if any(c["type"] == "not_null" for c in doc.get("constraints", []))
+    }
+    assert len(declared) > 50
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(real_build.warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        enforced = set(
+            con.sql(
+                "select schema_name, table_name, unnest(constraint_column_names)"
+                " from duckdb_constraints() where constraint_type = 'NOT NULL'"
+            ).fetchall()
+        )
+        assert declared <= enforced
+        schema, table, column = sorted(declared)[0]
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute(f'update {schema}.{table} set "{column}" = null')
+
+
 def _digests(root: Path) -> dict[Path, str]:
     return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
 
