@@ -176,3 +176,10 @@ def test_isotonic_on_out_of_fold_probabilities_equals_sklearn_calibration():
     theirs = CalibratedClassifierCV(forest, method="isotonic", cv=folds, ensemble=False)
     np.testing.assert_allclose(ours.predict_proba(X), theirs.fit(X, y).predict_proba(X))
     assert list(ours.predict(X)) == list(theirs.predict(X))
+
+
+def test_training_refuses_repeated_video_ids():
+    X, y = _feature_rows(n=40)
+    features = X.assign(video_id=np.arange(40) % 39, is_labeled=True, is_claim=y.astype(bool))
+    with pytest.raises(ValueError, match=r"video_id not unique \(repeated: \[0\]\)"):
+        T.train(features, seed=0, n_jobs=1)

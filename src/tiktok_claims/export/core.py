@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -157,17 +158,17 @@ def export_warehouse(
     try:
         for table in tables:
             _stage_parquet(con, table, staging.new(_parquet_path(root, table)))
+        jobs = []
         for extract in (AGGREGATE_EXTRACT, ROW_LEVEL_EXTRACT):
             group = [t for t in tables if t.extract == extract]
-            if not group:
-                continue
-            final = root / "tableau" / f"{extract}.hyper"
-            hyper_tmp = staging.new(final)
-            hyper.write(con, group, hyper_tmp, workdir)
-            hyper.verify(group, hyper_tmp, workdir)
-            tds_tmp = staging.new(final.with_suffix(".tds"))
-            tds.write(group, tds_tmp, hyper_file=final.name, title=extract)
-            tds.verify(tds_tmp, group)
+            if group:
+                final = root / "tableau" / f"{extract}.hyper"
+                hyper_tmp, tds_tmp = staging.new(final), staging.new(final.with_suffix(".tds"))
+                jobs.append((con.cursor(), group, final, hyper_tmp, tds_tmp, workdir / extract))
+        # The two extracts are independent and mostly wait on Hyper: build them side by side.
+        with ThreadPoolExecutor(len(jobs)) as pool:
+            for done in [pool.submit(_stage_extract, *job) for job in jobs]:
+                done.result()
         staging.publish()
     except BaseException:
         staging.discard()
@@ -180,6 +181,16 @@ def export_warehouse(
         if names:
             log.info("export: %s.hyper <- %s", extract, ", ".join(names))
     return tables
+
+
+def _stage_extract(cursor, group, final: Path, hyper_tmp: Path, tds_tmp: Path, logs: Path):
+    """Write and verify one .hyper extract and its .tds (a cursor of its own: own thread)."""
+    logs.mkdir()
+    with cursor:
+        hyper.write(cursor, group, hyper_tmp, logs)
+    hyper.verify(group, hyper_tmp, logs)
+    tds.write(group, tds_tmp, hyper_file=final.name, title=final.stem)
+    tds.verify(tds_tmp, group)
 
 
 def _remove_stale_parquet(root: Path, models: set[tuple[str, str]]) -> None:

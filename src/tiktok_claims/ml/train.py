@@ -32,6 +32,7 @@ from sklearn.metrics import (
 from sklearn.model_selection import ParameterGrid
 
 from tiktok_claims.ml import features as F
+from tiktok_claims.ml import workers
 from tiktok_claims.ml.candidates import BASELINE, CANDIDATES, IsotonicCalibrated
 from tiktok_claims.ml.splits import assign_splits, cv_folds, text_groups
 
@@ -131,10 +132,6 @@ def recall_then_f1(cv_means: list[dict]) -> int:
     recall = np.round([m["recall"] for m in cv_means], 4)
     f1 = np.round([m["f1"] for m in cv_means], 4)
     return int(np.lexsort((-f1, -recall))[0])
-
-
-def _warm_up() -> None:
-    """A no-op job: unpickling it imports this module (sklearn, xgboost) in a worker."""
 
 
 def _fit_and_score(model, params, X_fit, y_fit, X_eval, y_eval) -> tuple[dict, np.ndarray]:
@@ -264,7 +261,12 @@ def _pick_champion(validation: dict[str, dict], n_claims: int) -> tuple[str, str
     return best, f"champion {best}: {why} ({scores})"
 
 
-def train(features: pd.DataFrame, seed: int, n_jobs: int = 2) -> TrainResult:
+def train(features: pd.DataFrame, seed: int, n_jobs: int = 2, started=None) -> TrainResult:
+    """`started`: workers.start(n_jobs) called earlier by the caller, if it was."""
+    repeated = features[F.ID_COLUMN].duplicated()
+    if repeated.any():
+        ids = features.loc[repeated, F.ID_COLUMN].head(5).tolist()
+        raise ValueError(f"claim_features: video_id not unique (repeated: {ids})")
     features = features.sort_values(F.ID_COLUMN).reset_index(drop=True)
     X_all = F.prepare(features)
     labeled = features["is_labeled"].astype(bool).to_numpy()
@@ -297,12 +299,10 @@ def train(features: pd.DataFrame, seed: int, n_jobs: int = 2) -> TrainResult:
         seconds[stage] = round(now - clock, 2)
         clock = now
 
-    # Start the worker processes (their imports take ~1 s) while the fold matrices are built.
-    warm = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(_warm_up)() for _ in range(n_jobs)
-    )
+    # The worker processes start up while the fold matrices are built.
+    started = started if started is not None else workers.start(n_jobs)
     fold_data = F.fold_matrices(all_features, X_tr, folds)
-    list(warm)
+    list(started)
     searched = {c.name: (c.build(all_features, seed), c.grid, c.size) for c in CANDIDATES if c.grid}
     search = _search(searched, X_tr, y_tr, fold_data, folds, n_jobs)
     lap("search")
