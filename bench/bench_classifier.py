@@ -11,8 +11,8 @@ file, then batch scoring of the 10M-row synthetic file.
 3. The champion from that build scores marts.claim_features of the synthetic file (built by
    `dbt run --select +claim_features`) in batches, in a fresh process: rows/s and peak RSS.
 
-BENCH_REPEATS (default 3) sets the build runs, BENCH_NOTEBOOK_REPEATS (default 1: one run
-takes minutes) the notebook runs, BENCH_ROWS the synthetic file (see bench_ingest).
+BENCH_REPEATS (default 3) sets the runs of each build timing, BENCH_NOTEBOOK_REPEATS (default 1:
+one run takes minutes) the notebook runs, BENCH_ROWS the synthetic file (see bench_ingest).
 """
 
 from __future__ import annotations

@@ -79,8 +79,9 @@ def _logistic(features: FeatureSet, seed: int) -> Pipeline:
 
 
 def _forest(features: FeatureSet, seed: int) -> Pipeline:
-    # Half-size bootstrap samples: half the fit time, no loss on this data.
-    forest = RandomForestClassifier(n_estimators=100, max_samples=0.5, random_state=seed, n_jobs=1)
+    # Half-size bootstrap samples and 60 trees: validation scores equal 100 full-size trees'
+    # on the real file, for ~30% of the fit time.
+    forest = RandomForestClassifier(n_estimators=60, max_samples=0.5, random_state=seed, n_jobs=1)
     return Pipeline([("prep", preprocessor(features)), ("model", forest)])
 
 
