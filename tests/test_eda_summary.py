@@ -46,8 +46,10 @@ def test_summary_follows_the_warehouse(real_build, tmp_path, monkeypatch):
         # a quarantine the real file does not have
         con.execute("update marts.ingestion_audit set rejected_rows = 5 where row_kind = 'total'")
         con.execute(
-            "insert into marts.ingestion_audit (row_kind, rejection_reason, rejected_rows) "
-            "values ('reason', 'duplicate video_id', 5)"
+            "insert into marts.ingestion_audit (row_kind, rejection_reason, source_rows,"
+            " rejected_rows, rejected_share, source_file)"
+            " select 'reason', 'duplicate video_id', source_rows, 5, 5 / source_rows,"
+            " source_file from marts.ingestion_audit where row_kind = 'total'"
         )
     monkeypatch.setenv("CLAIMS_WAREHOUSE", str(copy))
     changed = eda.write(tmp_path / "changed").read_text()
