@@ -101,8 +101,12 @@ def main() -> None:
     def rerun() -> None:
         # what a second `make run` starts from: dbt's target/ (partial parse), nothing else
         for child in build_dir.iterdir():
-            if child.name != "target":
-                shutil.rmtree(child) if child.is_dir() else child.unlink()
+            if child.name == "target":
+                continue
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
 
     print(f"real file: {REAL}", flush=True)
     cold = time_median(

@@ -36,15 +36,6 @@ XGB_GRID = {
 }
 
 
-def _with_ngrams(frame: pd.DataFrame, vectorizer: CountVectorizer, fit: bool) -> pd.DataFrame:
-    text = frame["video_transcription_text"]
-    counts = vectorizer.fit_transform(text) if fit else vectorizer.transform(text)
-    ngrams = pd.DataFrame(
-        counts.toarray(), columns=vectorizer.get_feature_names_out(), index=frame.index
-    )
-    return pd.concat([frame.drop(columns=["video_transcription_text"]), ngrams], axis=1)
-
-
 def prepare(path: str) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """The notebook's cleaning and encoding: features, target, and each row's video_id."""
     data = pd.read_csv(path)
@@ -62,9 +53,15 @@ def prepare(path: str) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
 def with_ngrams(train: pd.DataFrame, *others: pd.DataFrame) -> list[pd.DataFrame]:
     """2-3-word n-grams, the 15 most frequent on the training rows (English stop words out)."""
     vectorizer = CountVectorizer(ngram_range=(2, 3), max_features=15, stop_words="english")
-    return [_with_ngrams(train, vectorizer, True)] + [
-        _with_ngrams(o, vectorizer, False) for o in others
-    ]
+    vectorizer.fit(train["video_transcription_text"])
+    out = []
+    for frame in (train, *others):
+        counts = vectorizer.transform(frame["video_transcription_text"])
+        ngrams = pd.DataFrame(
+            counts.toarray(), columns=vectorizer.get_feature_names_out(), index=frame.index
+        )
+        out.append(pd.concat([frame.drop(columns=["video_transcription_text"]), ngrams], axis=1))
+    return out
 
 
 def run(path: str, n_jobs: int | None = None) -> dict:

@@ -92,7 +92,10 @@ def fold_matrices(feature_set: FeatureSet, X: pd.DataFrame, folds: list) -> list
     numeric = list(feature_set.numeric)
     counts = None
     if feature_set.text:
-        counts = CountVectorizer(ngram_range=NGRAM_RANGE).fit_transform(X[TEXT_COLUMN]).tocsr()
+        # the preprocessor's own vectorizer, every n-gram kept: the same analyzer by construction
+        steps = {name: step for name, step, _ in preprocessor(feature_set).transformers}
+        every = steps["ngram"].set_params(max_features=None)
+        counts = every.fit_transform(X[TEXT_COLUMN]).tocsr()
     out = []
     for fit_rows, eval_rows in folds:
         imputer = SimpleImputer(strategy="median").fit(X.iloc[fit_rows][numeric])

@@ -140,6 +140,11 @@ def _fit_and_score(model, params, X_fit, y_fit, X_eval, y_eval) -> tuple[dict, n
     return score(y_eval, p), p
 
 
+def _mean_scores(folds: list[dict]) -> dict[str, float]:
+    """Mean of each metric over the folds' score dicts."""
+    return {m: float(np.mean([s[m] for s in folds])) for m in folds[0]}
+
+
 def _fit(model, X, y):
     return model.fit(X, y)
 
@@ -175,7 +180,7 @@ def _search(searched: dict, X, y, fold_data, folds, n_jobs) -> dict[str, SearchR
         out = []
         for i in range(0, len(runs), k):
             setting = runs[i : i + k]
-            means = {m: float(np.mean([s[m] for s, _ in setting])) for m in setting[0][0]}
+            means = _mean_scores([s for s, _ in setting])
             oof = np.empty(len(y))
             for (_, b), (_, p) in zip(folds, setting, strict=True):
                 oof[b] = p
@@ -315,7 +320,7 @@ def train(features: pd.DataFrame, seed: int, n_jobs: int = 2, started=None) -> T
         _fit_and_score(baseline, {}, X_tr.iloc[a], y_tr[a], X_tr.iloc[b], y_tr[b])[0]
         for a, b in folds
     ]
-    cv[BASELINE] = {m: float(np.mean([s[m] for s in base_folds])) for m in base_folds[0]}
+    cv[BASELINE] = _mean_scores(base_folds)
     fitted[BASELINE] = baseline.fit(X_tr, y_tr)
     params[BASELINE] = {"threshold": fitted[BASELINE].threshold_}
     lap("refit")
@@ -486,7 +491,7 @@ def _importance(candidate, name, X_va, y_va, seed, n_repeats=5) -> pd.DataFrame:
     Xt = Xt.toarray() if sparse.issparse(Xt) else np.asarray(Xt, dtype=float)
     base = average_precision_score(y_va, rest.predict_proba(Xt)[:, 1])
     rng = np.random.default_rng(seed)
-    shuffles = []  # (input column, shuffled matrix): one predict call for all of them
+    shuffles = []  # n_repeats per input column, in order: one predict call for all of them
     for col in X_va.columns:
         if col == F.TEXT_COLUMN:
             outputs = [i for i, n in enumerate(names) if n not in X_va.columns]
