@@ -1,13 +1,13 @@
-"""dbt-duckdb plugin: loads the raw claims file as the `tiktok.videos` source.
+"""dbt-duckdb plugin: the DuckDB functions the project's SQL calls.
 
-Registered in profiles.yml; the source's `meta.path` names the file. It also registers the
-export function that the on-run-end hook calls (tiktok_claims.export.udf).
+Registered in profiles.yml. It registers the header check and the line lookup that staging
+calls (tiktok_claims.ingest; DuckDB itself reads the rows through the source's read_csv), and
+the export function that the on-run-end hook calls (tiktok_claims.export.udf).
 """
 
 import logging
 
 from dbt.adapters.duckdb.plugins import BasePlugin
-from dbt.adapters.duckdb.utils import SourceConfig
 from dbt.adapters.events.logging import AdapterLogger
 
 from tiktok_claims import ingest
@@ -17,7 +17,7 @@ _dbt_log = AdapterLogger("tiktok_claims")
 
 
 class _ToDbtLog(logging.Handler):
-    """Forward the reader's warnings and the exporter's messages to dbt's build log."""
+    """Forward the exporter's messages to dbt's build log."""
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.levelno >= logging.WARNING:
@@ -29,11 +29,5 @@ class _ToDbtLog(logging.Handler):
 class Plugin(BasePlugin):
     def configure_connection(self, conn) -> None:
         udf.register(conn, _ToDbtLog())
-
-    def load(self, source_config: SourceConfig):
-        handler = _ToDbtLog()
-        ingest.log.addHandler(handler)
-        try:
-            return ingest.read_raw(source_config.get("path") or ingest.dataset_path())
-        finally:
-            ingest.log.removeHandler(handler)
+        ingest.register_header_function(conn)
+        ingest.register_line_function(conn)

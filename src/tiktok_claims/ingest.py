@@ -1,24 +1,34 @@
-"""Read the raw claims file (CSV or Parquet) into an all-text Arrow table.
+"""The raw claims file: recognise it, read its header, and stage it with the dbt model's SQL.
 
-This layer handles file-level concerns only: finding and recognising the file,
-matching columns by name, numbering rows in file order. Value-level checks
-(types, categories, duplicates) happen in SQL staging, where rejected rows are
-quarantined with a reason.
+Only the header is read here. DuckDB reads the rows, in SQL: the source `tiktok.videos`
+(dbt_project/models/staging/_staging__sources.yml) is a `read_csv` call whose column list is
+`header_columns()`'s answer, and the staging SQL is the Jinja in
+dbt_project/macros/stage_videos.sql, which dbt runs as models and `stage_file` runs here.
 """
 
 from __future__ import annotations
 
 import csv
-import logging
+import io
 import os
+import re
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
+import jinja2
 import pyarrow as pa
+import yaml
 
-log = logging.getLogger(__name__)
+from tiktok_claims.reference import seed_rows
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATASET = "data/sample/tiktok_synthetic.csv"
+SOURCES_YML = REPO_ROOT / "dbt_project/models/staging/_staging__sources.yml"
+STAGING_MACROS = REPO_ROOT / "dbt_project/macros/stage_videos.sql"
+COLUMNS_VARIABLE = "tiktok_claims_columns"
 
 REQUIRED_COLUMNS = (
     "claim_status",
@@ -33,15 +43,24 @@ REQUIRED_COLUMNS = (
     "video_download_count",
     "video_comment_count",
 )
-# Headers that mean "the row number": '#' or 'id' anywhere, or an unnamed first column
-# (an empty name, pandas' 'Unnamed: 0' in CSV or '__index_level_0__' in Parquet).
-ROW_ID_HEADERS = ("#", "id")
-UNNAMED_INDEX_HEADERS = ("", "unnamed: 0", "__index_level_0__")
-OUTPUT_COLUMNS = ("source_row_number", "row_id", *REQUIRED_COLUMNS)
+# an unnamed first column is pandas' index: the row number when the file has no '#' or 'id'
+UNNAMED_INDEX_HEADERS = ("", "unnamed:_0", "__index_level_0__")
+HEAD_BYTES = 64 * 1024
 
 
 class IngestError(ValueError):
-    """The raw file cannot be read as a claims dataset; the message says why."""
+    """The raw file cannot be read as a claims dataset; the message is one sentence saying why."""
+
+
+@dataclass(frozen=True)
+class FileShape:
+    """What the header says: the format, and per file column (in order) the staged name."""
+
+    path: Path
+    format: str  # 'csv' or 'parquet'
+    file_columns: tuple[str, ...]  # names as read (CSV: position-unique names we give them)
+    staged_columns: tuple[str | None, ...]  # canonical name, or None for an ignored column
+    warning: str | None
 
 
 def dataset_path() -> str:
@@ -49,108 +68,246 @@ def dataset_path() -> str:
     return os.environ.get("CLAIMS_DATASET") or DEFAULT_DATASET
 
 
-def _is_parquet(path: Path) -> bool:
+def _normalise(name: str) -> str:
+    return re.sub(r"\s+", "_", name.replace("\ufeff", "").strip().lower())
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    return {row["alias"]: row["column_name"] for row in seed_rows("column_aliases")}
+
+
+def _kind_of_text(head: bytes, path: Path) -> None:
+    """Raise when the first bytes show the file is not a CSV table."""
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")) or (
+        text.startswith(b"<") and b"<html" in text
+    ):
+        raise IngestError(f"{path} looks like an HTML page, not a CSV file")
+    if text.startswith((b"{", b"[")):
+        what = "a Jupyter notebook" if b'"cells"' in text or b'"nbformat"' in text else "a JSON document"
+        raise IngestError(f"{path} is {what}, not a CSV file")
+    if head.startswith(b"PK\x03\x04"):
+        raise IngestError(f"{path} is a ZIP archive (an Excel workbook?), not a CSV file")
+    try:
+        # a cut at the end of the sample may split one character: ignore the last 3 bytes
+        head[: max(len(head) - 3, 0)].decode("utf-8")
+        binary = b"\x00" in head
+    except UnicodeDecodeError:
+        control = sum(b < 9 or 13 < b < 32 for b in head)
+        binary = b"\x00" in head or control > len(head) // 100
+    if binary:
+        raise IngestError(f"{path} holds binary content, not a CSV or Parquet file")
+
+
+def _csv_header(path: Path) -> tuple[list[str], bool]:
+    """The header's names, and whether any record follows it (in the first 64 KB)."""
     with path.open("rb") as fh:
-        return fh.read(4) == b"PAR1"
+        head = fh.read(HEAD_BYTES)
+    _kind_of_text(head, path)
+    reader = csv.reader(io.StringIO(head.decode("utf-8-sig", errors="replace"), newline=""))
+    header = next(reader, [])
+    try:
+        has_rows = any(any(cell.strip() for cell in record) for record in reader)
+    except csv.Error:
+        has_rows = True
+    return header, has_rows or len(head) == HEAD_BYTES
 
 
-def _looks_binary(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return b"\x00" in fh.read(64 * 1024)
-
-
-def _csv_header(path: Path) -> list[str]:
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
-        return next(csv.reader(fh), [])
-
-
-def _source(
-    con: duckdb.DuckDBPyConnection, path: Path
-) -> tuple[duckdb.DuckDBPyRelation, list[tuple[str, str]]]:
-    """The file as a relation, and (header name, column reference) pairs in header order."""
+def _parquet_header(path: Path) -> tuple[list[str], bool]:
     quoted = str(path).replace("'", "''")
-    if _is_parquet(path):
-        rel = con.sql(f"select * from read_parquet('{quoted}')")
-        return rel, [(name, _ident(name)) for name in rel.columns]
-    if _looks_binary(path):
-        raise IngestError(f"{path}: not a CSV or Parquet file (binary content)")
-    # Our own header parse and a fixed dialect, all text: no sniffing, so a ragged row is
-    # reported by line number and duplicate or empty header names cannot clash.
-    header = _csv_header(path)
-    refs = {f"c{i}": "VARCHAR" for i in range(len(header))}
-    rel = con.sql(
-        f"select * from read_csv('{quoted}', columns = {refs}, header = true, "
-        "auto_detect = false, delim = ',', quote = '\"', escape = '\"', encoding = 'utf-8')"
-    )
-    return rel, list(zip(header, refs, strict=True))
+    try:
+        with duckdb.connect() as con:
+            rows = con.sql(f"select name from parquet_schema('{quoted}') where num_children is null")
+            names = [name for (name,) in rows.fetchall()]
+            (count,) = con.sql(f"select num_rows from parquet_file_metadata('{quoted}')").fetchone()
+    except duckdb.Error:
+        raise IngestError(f"{path} looks like a Parquet file but is corrupt or truncated") from None
+    return names, count > 0
 
 
-def _match_columns(columns: list[tuple[str, str]], path: Path) -> tuple[dict[str, str], str | None]:
-    """Map canonical column -> column reference, by normalised header name."""
-    by_name: dict[str, list[str]] = {}
-    for position, (name, ref) in enumerate(columns):
-        norm = name.replace("\ufeff", "").strip().lower()
-        if position == 0 and norm in UNNAMED_INDEX_HEADERS:
-            norm = "#"
-        by_name.setdefault(norm, []).append(ref)
-    names = [name for name, _ in columns]
-    missing = [c for c in REQUIRED_COLUMNS if c not in by_name]
-    if len(missing) == len(REQUIRED_COLUMNS):
-        raise IngestError(
-            f"{path}: not a claims CSV or Parquet file: its header has none of the expected "
-            f"columns ({', '.join(REQUIRED_COLUMNS)})"
-        )
-    if missing:
-        raise IngestError(
-            f"{path}: missing required column(s): {', '.join(missing)} (found: {', '.join(names)})"
-        )
-    repeated = [c for c in (*REQUIRED_COLUMNS, *ROW_ID_HEADERS) if len(by_name.get(c, [])) > 1]
-    if repeated:
-        raise IngestError(f"{path}: column(s) named more than once: {', '.join(repeated)}")
-    row_id = next((by_name[h][0] for h in ROW_ID_HEADERS if h in by_name), None)
-    known = {*REQUIRED_COLUMNS, *ROW_ID_HEADERS}
-    extra = [
-        name or "(unnamed)"
-        for position, (name, _) in enumerate(columns)
-        if name.replace("\ufeff", "").strip().lower() not in known
-        and not (position == 0 and name.strip().lower() in UNNAMED_INDEX_HEADERS)
-    ]
-    if extra:
-        log.warning("%s: ignoring extra column(s): %s", path, ", ".join(extra))
-    return {c: by_name[c][0] for c in REQUIRED_COLUMNS}, row_id
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _explain(exc: duckdb.Error) -> str:
-    """DuckDB's first line, plus the field-count line of a CSV error; never its advice."""
-    lines = str(exc).splitlines()
-    detail = [line for line in lines[1:] if line.startswith("Expected Number of Columns")]
-    return " ".join([lines[0], *detail]) if lines else type(exc).__name__
-
-
-def read_raw(path: str | os.PathLike | None = None) -> pa.Table:
-    """Return the file as text columns named as in OUTPUT_COLUMNS, in file order."""
+def inspect(path: str | os.PathLike | None = None) -> FileShape:
+    """Recognise the file and match its header to the staged columns; IngestError if it can't."""
     path = Path(path if path is not None else dataset_path())
     if not path.is_file():
         raise IngestError(f"{path}: file not found (set CLAIMS_DATASET to a CSV or Parquet file)")
     if path.stat().st_size == 0:
-        raise IngestError(f"{path}: the file is empty")
-    con = duckdb.connect()
+        raise IngestError(f"{path} is empty")
+    if "'" in str(path):
+        raise IngestError(f"{path}: a file name with a single quote in it is not supported")
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    fmt = "parquet" if magic == b"PAR1" else "csv"
+    names, has_rows = (_parquet_header if fmt == "parquet" else _csv_header)(path)
+
+    aliases = _aliases()
+    staged: list[str | None] = [aliases.get(_normalise(name)) for name in names]
+    if "row_id" not in staged and names and _normalise(names[0]) in UNNAMED_INDEX_HEADERS:
+        staged[0] = "row_id"
+    missing = [c for c in REQUIRED_COLUMNS if c not in staged]
+    if len(missing) == len(REQUIRED_COLUMNS):
+        shown = ", ".join(names[:5])[:120]
+        raise IngestError(
+            f"{path} is not a claims file: its header ({shown}) has none of the expected columns"
+        )
+    if missing:
+        raise IngestError(f"{path} lacks the required column(s) {', '.join(missing)}")
+    repeated = sorted({c for c in staged if c is not None and staged.count(c) > 1})
+    if repeated:
+        raise IngestError(f"{path} names the column(s) {', '.join(repeated)} more than once")
+    if not has_rows:
+        raise IngestError(f"{path} has a header but no data rows")
+    extra = [
+        name or "(unnamed)"
+        for position, (name, canon) in enumerate(zip(names, staged, strict=True))
+        if canon is None and not (position == 0 and _normalise(name) in UNNAMED_INDEX_HEADERS)
+    ]
+    warning = f"{path}: ignoring extra column(s): {', '.join(extra)}" if extra else None
+    if fmt == "csv":
+        file_columns = tuple(c or f"ignored_{i}" for i, c in enumerate(staged))
+    else:
+        file_columns = tuple(names)
+    return FileShape(path, fmt, file_columns, tuple(staged), warning)
+
+
+def header_columns(shape: FileShape) -> str:
+    """The `columns` argument of read_csv: every field as text, named for staging."""
+    return "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in shape.file_columns) + "}"
+
+
+def select_list(shape: FileShape) -> list[tuple[str, str]]:
+    """(expression on the source, staged name) for row_id and each required column."""
+    refs = {canon: name for name, canon in zip(shape.file_columns, shape.staged_columns, strict=True)}
+    pairs = []
+    for column in ("row_id", *REQUIRED_COLUMNS):
+        name = refs.get(column)
+        ident = '"' + name.replace('"', '""') + '"' if name is not None else None
+        pairs.append((f"cast({ident} as varchar)" if ident else "cast(null as varchar)", column))
+    return pairs
+
+
+def physical_lines(path: str | os.PathLike, offsets: list[int | None]) -> list[int | None]:
+    """1-based line number of each byte offset in the file (a CSV record may span lines)."""
+    wanted = sorted({o for o in offsets if o is not None})
+    found: dict[int, int] = {}
+    line, position = 1, 0
+    with open(path, "rb") as fh:
+        for offset in wanted:
+            while position < offset:
+                chunk = fh.read(min(1 << 22, offset - position))
+                if not chunk:
+                    break
+                line += chunk.count(b"\n")
+                position += len(chunk)
+            found[offset] = line
+    return [found.get(o) if o is not None else None for o in offsets]
+
+
+# ------------------------------------------------------------------ staging outside dbt
+
+
+@cache
+def _source_call(table: str) -> str:
+    """The `external_location` of a table of the tiktok source, as written in the YAML."""
+    sources = yaml.safe_load(SOURCES_YML.read_text())["sources"]
+    tables = {t["name"]: t for s in sources if s["name"] == "tiktok" for t in s["tables"]}
+    return tables[table]["meta"]["external_location"]
+
+
+@cache
+def _macros():
+    env = jinja2.Environment(extensions=["jinja2.ext.do"], undefined=jinja2.StrictUndefined)
+    return env.from_string(STAGING_MACROS.read_text()).module
+
+
+class StagedFile(NamedTuple):
+    """Relations on the caller's connection (fetch with .df(), .arrow(), .fetchall())."""
+
+    staged: duckdb.DuckDBPyRelation  # columns of staging.stg_tiktok__videos
+    rejected: duckdb.DuckDBPyRelation  # columns of staging.stg_tiktok__videos_rejected
+
+
+def stage_file(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = None) -> StagedFile:
+    """Stage one raw file without dbt, with the SQL the staging models run.
+
+    Returns StagedFile(staged, rejected): two DuckDB relations over temporary tables on `con`
+    (a new in-memory connection when None), with the columns of staging.stg_tiktok__videos
+    and staging.stg_tiktok__videos_rejected. Every data record of the file is in exactly
+    one of them. Raises IngestError (one sentence naming the file) when the file is not a
+    claims table. The temporary tables `stage_file_base` and `stage_file_category_values`
+    are replaced by the next call on the same connection.
+    """
+    shape = inspect(path)
+    con = con if con is not None else duckdb.connect()
+    rows = [(r["column_name"], r["value"], r["alias"], r["value_order"]) for r in seed_rows("category_values")]
+    con.execute(
+        "create or replace temp table stage_file_category_values "
+        "(column_name varchar, value varchar, alias varchar, value_order integer)"
+    )
+    con.executemany("insert into stage_file_category_values values (?, ?, ?, ?)", rows)
+    macros = _macros()
+    source = _source_call("videos" if shape.format == "csv" else "videos_parquet")
+    source = source.format(path=str(shape.path))
+    if shape.format == "csv":
+        con.execute(f"set variable {COLUMNS_VARIABLE} = {header_columns(shape)}")
+    select = macros.stage_videos_base(source, select_list(shape), "stage_file_category_values")
+    con.execute(f"create or replace temp table stage_file_base as {select}")
+    if shape.format == "csv":
+        register_line_function(con)
+        for statement in macros.stage_videos_structural("stage_file_base", str(shape.path)).split(";"):
+            if statement.strip():
+                con.execute(statement)
+    return StagedFile(
+        con.sql(macros.stage_videos_staged("stage_file_base")),
+        con.sql(macros.stage_videos_rejected("stage_file_base")),
+    )
+
+
+# ------------------------------------------------------------------ DuckDB functions for dbt
+
+HEADER_FUNCTION = "tiktok_claims_header"
+LINE_FUNCTION = "tiktok_claims_physical_line"
+
+
+def header_for_sql(path: str) -> dict:
+    """inspect() as a DuckDB struct: an error sentence, or the format, columns and warning."""
     try:
-        rel, columns = _source(con, path)
-        mapping, row_id = _match_columns(columns, path)
-        row_id_sql = f"cast({row_id} as varchar)" if row_id else "cast(null as varchar)"
-        selects = [f"{row_id_sql} as row_id"] + [
-            f"cast({ref} as varchar) as {canon}" for canon, ref in mapping.items()
-        ]
-        table = rel.select(", ".join(selects)).to_arrow_table()
-    except duckdb.Error as exc:
-        raise IngestError(f"{path}: cannot be read as CSV or Parquet: {_explain(exc)}") from exc
-    finally:
-        con.close()
-    # insertion order is preserved, so this is the position in the file
-    numbers = pa.array(range(1, table.num_rows + 1), type=pa.int64())
-    return table.add_column(0, "source_row_number", numbers)
+        shape = inspect(path)
+    except IngestError as exc:
+        return {"error": str(exc), "format": None, "columns": None, "expressions": [], "names": [], "warning": None}
+    pairs = select_list(shape)
+    return {
+        "error": None,
+        "format": shape.format,
+        "columns": header_columns(shape),
+        "expressions": [e for e, _ in pairs],
+        "names": [n for _, n in pairs],
+        "warning": shape.warning,
+    }
+
+
+def register_header_function(con: duckdb.DuckDBPyConnection) -> None:
+    struct = duckdb.sqltype(
+        "STRUCT(error VARCHAR, format VARCHAR, columns VARCHAR, expressions VARCHAR[], "
+        "names VARCHAR[], warning VARCHAR)"
+    )
+    con.create_function(HEADER_FUNCTION, header_for_sql, [duckdb.sqltype("VARCHAR")], struct, side_effects=True)
+
+
+def register_line_function(con: duckdb.DuckDBPyConnection) -> None:
+    """tiktok_claims_physical_line(path, byte_offset) -> line number (for the few rejects)."""
+
+    def lines(paths: pa.ChunkedArray, offsets: pa.ChunkedArray) -> pa.Array:
+        # one pass over the file per batch of offsets
+        return pa.array(physical_lines(paths[0].as_py(), offsets.to_pylist()), type=pa.int64())
+
+    try:
+        con.create_function(
+            LINE_FUNCTION,
+            lines,
+            [duckdb.sqltype("VARCHAR"), duckdb.sqltype("BIGINT")],
+            duckdb.sqltype("BIGINT"),
+            type="arrow",
+        )
+    except duckdb.Error:  # already registered on this connection
+        pass

@@ -1,33 +1,3 @@
--- One row per quarantined input row: where it was, what it said, why it was rejected.
-with
-
-base as (
-
-    select * from {{ ref('base_tiktok__videos') }}
-    where is_rejected
-
-),
-
-final as (
-
-    select
-        source_row_number,
-        rejection_reason,
-
-        -- raw values exactly as read, all text
-        raw_row_id,
-        raw_video_id,
-        raw_claim_status,
-        raw_video_duration_sec,
-        {%- for column in count_columns() %}
-        raw_{{ column }},
-        {%- endfor %}
-        raw_verified_status,
-        raw_author_ban_status,
-        raw_video_transcription_text
-
-    from base
-
-)
-
-select * from final
+-- One row per quarantined record, structural (DuckDB could not split it into the header's
+-- fields) or value-level: where it was, what it said, why. SQL in macros/stage_videos.sql.
+{{ stage_videos_rejected(ref('base_tiktok__videos')) }}

@@ -1,11 +1,22 @@
--- Where every source row went: one 'total' row (source = staged + rejected), then one
--- 'reason' row per rejection reason. No rejections -> the total row only.
+-- Where every data record of the raw file went: one 'total' row (source = staged + rejected),
+-- then one 'reason' row per rejection reason. No rejections -> the total row only.
+-- source_rows is counted from the file's records as read (rows the scan returned plus
+-- records it could not split), not from staging's numbering or its split into two views.
 with
 
--- base_tiktok__videos holds every source row once (it is the only reader of the source)
+base as (
+
+    select * from {{ ref('base_tiktok__videos') }}
+
+),
+
 source as (
 
-    select count(*) as source_rows from {{ ref('base_tiktok__videos') }}
+    select
+        count_if(raw_record is null) + count(distinct case when raw_record is not null then source_line end)
+            as source_rows
+
+    from base
 
 ),
 
@@ -77,7 +88,7 @@ final as (
         cast(staged_rows as bigint) as staged_rows,
         cast(rejected_rows as bigint) as rejected_rows,
         cast(rejected_rows as double) / nullif(source_rows, 0) as rejected_share,
-        '{{ env_var("CLAIMS_DATASET", "data/sample/tiktok_synthetic.csv") }}' as source_file
+        '{{ claims_dataset() }}' as source_file
 
     from unioned
 

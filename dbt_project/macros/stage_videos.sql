@@ -1,0 +1,290 @@
+{#- The staging SQL of the raw videos file: ONE definition, run by the staging models and by
+    tiktok_claims.ingest.stage_file (which renders this file with plain Jinja, so these macros
+    use no dbt functions: relations and the header's select list come in as arguments). -#}
+
+{#- Column groups, as comma-separated text (a macro returns text in plain Jinja and dbt). -#}
+{% macro stage_column_list(group) -%}
+    {%- if group == 'counts' -%}
+        video_duration_sec,video_view_count,video_like_count,video_share_count,video_download_count,video_comment_count
+    {%- elif group == 'categories' -%}
+        claim_status,verified_status,author_ban_status
+    {%- else -%}
+        row_id,video_id,claim_status,video_duration_sec,video_transcription_text,verified_status,author_ban_status,video_view_count,video_like_count,video_share_count,video_download_count,video_comment_count
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Raw text cell -> NULL when empty or the file's missing marker '#N/A'. -#}
+{% macro stage_missing(column) -%}
+    nullif(nullif(trim({{ column }}), ''), '#N/A')
+{%- endmacro %}
+
+{#- One pass over the rows DuckDB read: type every value, record why a row can't be trusted.
+    select_list: (expression on the source, staged name) pairs from the header check.
+    Rows are numbered in scan order; stage_videos_structural renumbers them around the
+    structural rejects, which are only known once the scan has run. -#}
+{% macro stage_videos_base(source, select_list, category_values) -%}
+    {%- set stage_counts = stage_column_list('counts').split(',') -%}
+    {%- set stage_categories = stage_column_list('categories').split(',') -%}
+    {%- set stage_raw_columns = stage_column_list('raw').split(',') -%}
+with
+
+source as (
+
+    select
+        {%- for expression, name in select_list %}
+        {{ expression }} as {{ name }},
+        {%- endfor %}
+        row_number() over () as scan_row_number
+    from {{ source }}
+
+),
+
+cleaned as (
+
+    select
+        source.scan_row_number,
+        {%- for column in stage_raw_columns %}
+        source.{{ column }} as raw_{{ column }},
+        {%- endfor %}
+        {{ stage_missing('source.row_id') }} as row_id_clean,
+        {{ stage_missing('source.video_id') }} as video_id_clean,
+        try_cast({{ stage_missing('source.video_id') }} as double) as video_id_num,
+        {%- for column in stage_categories %}
+        lower({{ stage_missing('source.' ~ column) }}) as {{ column }}_key,
+        {{ column }}_values.value as {{ column }},
+        {%- endfor %}
+        {%- for column in stage_counts %}
+        {{ stage_missing('source.' ~ column) }} as {{ column }}_clean,
+        try_cast({{ stage_missing('source.' ~ column) }} as double) as {{ column }}_num,
+        {%- endfor %}
+        {{ stage_missing('source.video_transcription_text') }} as video_transcription_text
+
+    from source
+    {%- for column in stage_categories %}
+    left join {{ category_values }} as {{ column }}_values
+        on
+            {{ column }}_values.column_name = '{{ column }}'
+            and lower({{ stage_missing('source.' ~ column) }}) = {{ column }}_values.alias
+    {%- endfor %}
+
+),
+
+-- a value outside +-1e300 is infinite or NaN (portable: no isfinite)
+checked as (
+
+    select
+        *,
+        case
+            when video_id_clean is null then 'missing video_id'
+            when
+                video_id_num is null
+                or not (video_id_num between -9.2e18 and 9.2e18)
+                or video_id_num != floor(video_id_num)
+                then 'non-numeric video_id'
+            {%- for column in stage_counts %}
+            when
+                {{ column }}_clean is not null
+                and ({{ column }}_num is null or not ({{ column }}_num between -1e300 and 1e300))
+                then 'non-numeric {{ column }}'
+            when {{ column }}_num < 0 then 'negative {{ column }}'
+            when {{ column }}_num != floor({{ column }}_num) then 'non-integer {{ column }}'
+            when {{ column }}_num > {{ 2147483647 if column == 'video_duration_sec' else 9.2e18 }}
+                then 'out-of-range {{ column }}'
+            {%- endfor %}
+            when claim_status_key is not null and claim_status is null
+                then 'unknown claim_status'
+            when verified_status is null then 'unknown verified_status'
+            when author_ban_status is null then 'unknown author_ban_status'
+        end as row_defect,
+        try_cast(video_id_num as bigint) as video_id
+
+    from cleaned
+
+),
+
+-- the first valid row of each video_id wins; an aggregate is far cheaper than a
+-- window over every column at 10M rows
+first_seen as (
+
+    select
+        video_id,
+        min(scan_row_number) as first_row_number
+
+    from checked
+    where row_defect is null
+    group by video_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        coalesce(
+            checked.row_defect,
+            case
+                when checked.scan_row_number > first_seen.first_row_number
+                    then 'duplicate video_id'
+            end
+        ) as rejection_reason
+
+    from checked
+    left join first_seen on checked.video_id = first_seen.video_id
+
+),
+
+final as (
+
+    select
+        -- provenance: the record's number among the file's data records; the physical line
+        -- and the raw record text are set for structural rejects only
+        scan_row_number as source_row_number,
+        cast(null as bigint) as source_line,
+        rejection_reason,
+
+        -- typed values (meaningful when rejection_reason is null)
+        coalesce(
+            try_cast(try_cast(row_id_clean as double) as bigint),
+            scan_row_number
+        ) as row_id,
+        video_id,
+        claim_status,
+        try_cast(video_duration_sec_num as integer) as video_duration_sec,
+        {%- for column in stage_counts[1:] %}
+        try_cast({{ column }}_num as bigint) as {{ column }},
+        {%- endfor %}
+        video_transcription_text,
+        verified_status,
+        author_ban_status,
+
+        -- raw values as read (text), for rejected rows only
+        cast(null as varchar) as raw_record,
+        {%- for column in stage_raw_columns %}
+        case when rejection_reason is not null then raw_{{ column }} end as raw_{{ column }},
+        {%- endfor %}
+        rejection_reason is not null as is_rejected
+
+    from flagged
+
+)
+
+select * from final
+{%- endmacro %}
+
+{#- After the scan (same connection): DuckDB's rejects_table holds the records it could not
+    split into the header's fields. Add one row per such record to `base`, with its raw text,
+    physical line and a reason, then renumber the scanned rows around them. DuckDB's `line` counts
+    records (the header is 1), so record number = line - 1. Statements separated by ';'. -#}
+{% macro stage_videos_structural(base, path) -%}
+create or replace temp table stage_videos_rejects as
+with errors as (
+    select
+        line - 1 as source_row_number,
+        arg_min(line_byte_position, column_idx) as line_byte_position,
+        arg_min(error_type, column_idx) as error_type,
+        arg_min(error_message, column_idx) as error_message,
+        arg_min(csv_line, column_idx) as csv_line
+    from tiktok_reject_errors
+    where scan_id = (select max(scan_id) from tiktok_reject_errors)
+    group by line
+),
+records as (
+    select
+        *,
+        -- after a CRLF the reported line starts at the '\n'
+        case when left(csv_line, 1) = chr(10) then 1 else 0 end as lead_newline,
+        regexp_extract(error_message, 'Expected Number of Columns: (\d+)', 1) as expected,
+        regexp_extract(error_message, 'Found: (\d+)', 1) as found
+    from errors
+)
+select
+    source_row_number,
+    row_number() over (order by source_row_number) as reject_rank,
+    tiktok_claims_physical_line('{{ path }}', cast(line_byte_position + lead_newline as bigint)) as source_line,
+    substr(csv_line, 1 + lead_newline) as raw_record,
+    case
+        when error_type in ('MISSING COLUMNS', 'TOO MANY COLUMNS')
+            then expected || ' fields expected, ' || found || ' found'
+                || case
+                    when found = '1' and substr(csv_line, 1 + lead_newline) like '"%"'
+                        then ' (the whole line is wrapped in quotes)'
+                    else ''
+                end
+        when error_type = 'INVALID ENCODING' then 'invalid UTF-8'
+        when error_type = 'UNQUOTED VALUE'
+            then 'unterminated quote: it swallows the rest of the file, '
+                || cast(length(rtrim(csv_line, chr(13) || chr(10)))
+                    - length(replace(rtrim(csv_line, chr(13) || chr(10)), chr(10), '')) + 1
+                    - lead_newline as varchar)
+                || ' line(s), quarantined as one record'
+        when error_type = 'LINE SIZE OVER MAXIMUM' then 'line too long'
+        else lower(error_type)
+    end as rejection_reason
+from records;
+
+update {{ base }} set source_row_number = {{ base }}.source_row_number + shifts.shift
+from (
+    select
+        reject_rank as shift,
+        source_row_number - reject_rank as after_row,
+        lead(source_row_number - reject_rank) over (order by reject_rank) as through_row
+    from stage_videos_rejects
+) as shifts
+where
+    {{ base }}.source_row_number > shifts.after_row
+    and ({{ base }}.source_row_number <= shifts.through_row or shifts.through_row is null);
+
+insert into {{ base }} (source_row_number, source_line, rejection_reason, raw_record, is_rejected)
+select source_row_number, source_line, rejection_reason, raw_record, true
+from stage_videos_rejects
+{%- endmacro %}
+
+{#- The valid rows, typed. claim_status NULL = unlabeled (kept for scoring). -#}
+{% macro stage_videos_staged(base) -%}
+    {%- set stage_counts = stage_column_list('counts').split(',') -%}
+    {%- set stage_categories = stage_column_list('categories').split(',') -%}
+    {%- set stage_raw_columns = stage_column_list('raw').split(',') -%}
+select
+    -- identifiers
+    source_row_number,
+    row_id,
+    video_id,
+
+    -- label
+    claim_status,
+    claim_status is not null as is_labeled,
+    case claim_status when 'claim' then true when 'opinion' then false end as is_claim,
+
+    -- video and author
+    video_duration_sec,
+    video_transcription_text,
+    verified_status,
+    verified_status = 'verified' as is_verified,
+    author_ban_status,
+
+    -- engagement counts
+    {%- for column in stage_counts[1:] %}
+    {{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+from {{ base }}
+where rejection_reason is null
+{%- endmacro %}
+
+{#- The quarantine: where each record was, what it said, why it was rejected. -#}
+{% macro stage_videos_rejected(base) -%}
+    {%- set stage_counts = stage_column_list('counts').split(',') -%}
+    {%- set stage_categories = stage_column_list('categories').split(',') -%}
+    {%- set stage_raw_columns = stage_column_list('raw').split(',') -%}
+select
+    source_row_number,
+    source_line,
+    rejection_reason,
+
+    -- the record as read: its whole text for a structural reject, else each value as text
+    raw_record,
+    {%- for column in stage_raw_columns %}
+    raw_{{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+from {{ base }}
+where is_rejected
+{%- endmacro %}
