@@ -120,7 +120,7 @@ def _parquet_header(path: Path) -> tuple[list[str], bool]:
         with duckdb.connect() as con:
             rows = con.sql(f"select name from parquet_schema('{quoted}') where num_children is null")
             names = [name for (name,) in rows.fetchall()]
-            (count,) = con.sql(f"select num_rows from parquet_file_metadata('{quoted}')").fetchone()
+            [(count,)] = con.sql(f"select num_rows from parquet_file_metadata('{quoted}')").fetchall()
     except duckdb.Error:
         raise IngestError(f"{path} looks like a Parquet file but is corrupt or truncated") from None
     return names, count > 0
