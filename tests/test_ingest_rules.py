@@ -101,7 +101,9 @@ def test_a_column_named_twice_is_an_error(tmp_path):
 
 
 NOTEBOOK = b'{\n "cells": [],\n "metadata": {},\n "nbformat": 4\n}\n'
-HTML = b"<!DOCTYPE html>\n<html><head><title>tiktok_dataset.csv</title></head><body>...</body></html>"
+HTML = (
+    b"<!DOCTYPE html>\n<html><head><title>tiktok_dataset.csv</title></head><body>...</body></html>"
+)
 
 
 @pytest.mark.parametrize(
@@ -148,7 +150,15 @@ def test_a_missing_file_is_named(tmp_path):
 
 def test_ragged_lines_are_quarantined_with_their_line_numbers_and_the_rest_loads(tmp_path):
     multi = row("2", text='"two\nlines"')
-    lines = [row("1"), multi, row("3") + ",surplus", row("4"), "5,claim", row("6"), '"' + row("7") + '"']
+    lines = [
+        row("1"),
+        multi,
+        row("3") + ",surplus",
+        row("4"),
+        "5,claim",
+        row("6"),
+        '"' + row("7") + '"',
+    ]
     path = write(tmp_path, HEADER + "\n" + "\n".join(lines) + "\n")
     result = ingest.stage_file(path)
     rejected = result.rejected.order("source_row_number")
@@ -156,9 +166,16 @@ def test_ragged_lines_are_quarantined_with_their_line_numbers_and_the_rest_loads
     assert got == [
         (3, 5, "11 fields expected, 12 found", row("3") + ",surplus"),
         (5, 7, "11 fields expected, 2 found", "5,claim"),
-        (7, 9, "11 fields expected, 1 found (the whole line is wrapped in quotes)", '"' + row("7") + '"'),
+        (
+            7,
+            9,
+            "11 fields expected, 1 found (the whole line is wrapped in quotes)",
+            '"' + row("7") + '"',
+        ),
     ]
-    assert result.staged.order("source_row_number").select("source_row_number, video_id").fetchall() == [
+    assert result.staged.order("source_row_number").select(
+        "source_row_number, video_id"
+    ).fetchall() == [
         (1, 1),
         (2, 2),
         (4, 4),
@@ -191,7 +208,10 @@ def test_quoted_text_with_commas_quotes_and_newlines(tmp_path):
     text = 'she said "no, never",\nthen left\r\nfor good'
     quoted = '"' + text.replace('"', '""') + '"'
     path = write(tmp_path, f"{HEADER}\n{row('1', text=quoted)}\n{row('2')}\n")
-    assert staged(path, "source_row_number", "video_transcription_text") == [(1, text), (2, "a text")]
+    assert staged(path, "source_row_number", "video_transcription_text") == [
+        (1, text),
+        (2, "a text"),
+    ]
 
 
 def test_rejected_values_stay_text_as_read(tmp_path):
@@ -217,7 +237,9 @@ def test_parquet_input_is_matched_by_name(tmp_path):
     data = {"id": [4], **{c: data[c] for c in reversed(list(data))}}
     pq.write_table(pa.table(data), path)
     assert ingest.inspect(path).warning == f"{path}: ignoring extra column(s): extra"
-    assert staged(path, "row_id", "video_id", "video_view_count", "video_like_count") == [(4, 123, None, 1)]
+    assert staged(path, "row_id", "video_id", "video_view_count", "video_like_count") == [
+        (4, 123, None, 1)
+    ]
 
 
 # ---------------------------------------------------------------- end to end: dbt build
@@ -310,7 +332,10 @@ def test_extra_column_warning_reaches_the_build_log(dirty_build):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (f"#,{HEADER.replace(',author_ban_status', '')}\n1,x\n", "lacks the required column(s) author_ban_status"),
+        (
+            f"#,{HEADER.replace(',author_ban_status', '')}\n1,x\n",
+            "lacks the required column(s) author_ban_status",
+        ),
         (HTML.decode(), "looks like an HTML page, not a CSV file"),
         (NOTEBOOK.decode(), "is a Jupyter notebook, not a CSV file"),
         ("%PDF-1.7\n\x00\x01binary", "holds binary content, not a CSV or Parquet file"),

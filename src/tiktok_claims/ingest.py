@@ -8,6 +8,7 @@ dbt_project/macros/stage_videos.sql, which dbt runs as models and `stage_file` r
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -85,7 +86,11 @@ def _kind_of_text(head: bytes, path: Path) -> None:
     ):
         raise IngestError(f"{path} looks like an HTML page, not a CSV file")
     if text.startswith((b"{", b"[")):
-        what = "a Jupyter notebook" if b'"cells"' in text or b'"nbformat"' in text else "a JSON document"
+        what = (
+            "a Jupyter notebook"
+            if b'"cells"' in text or b'"nbformat"' in text
+            else "a JSON document"
+        )
         raise IngestError(f"{path} is {what}, not a CSV file")
     if head.startswith(b"PK\x03\x04"):
         raise IngestError(f"{path} is a ZIP archive (an Excel workbook?), not a CSV file")
@@ -118,9 +123,13 @@ def _parquet_header(path: Path) -> tuple[list[str], bool]:
     quoted = str(path).replace("'", "''")
     try:
         with duckdb.connect() as con:
-            rows = con.sql(f"select name from parquet_schema('{quoted}') where num_children is null")
+            rows = con.sql(
+                f"select name from parquet_schema('{quoted}') where num_children is null"
+            )
             names = [name for (name,) in rows.fetchall()]
-            [(count,)] = con.sql(f"select num_rows from parquet_file_metadata('{quoted}')").fetchall()
+            [(count,)] = con.sql(
+                f"select num_rows from parquet_file_metadata('{quoted}')"
+            ).fetchall()
     except duckdb.Error:
         raise IngestError(f"{path} looks like a Parquet file but is corrupt or truncated") from None
     return names, count > 0
@@ -177,7 +186,9 @@ def header_columns(shape: FileShape) -> str:
 
 def select_list(shape: FileShape) -> list[tuple[str, str]]:
     """(expression on the source, staged name) for row_id and each required column."""
-    refs = {canon: name for name, canon in zip(shape.file_columns, shape.staged_columns, strict=True)}
+    refs = {
+        canon: name for name, canon in zip(shape.file_columns, shape.staged_columns, strict=True)
+    }
     pairs = []
     for column in ("row_id", *REQUIRED_COLUMNS):
         name = refs.get(column)
@@ -239,7 +250,10 @@ def stage_file(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = 
     """
     shape = inspect(path)
     con = con if con is not None else duckdb.connect()
-    rows = [(r["column_name"], r["value"], r["alias"], r["value_order"]) for r in seed_rows("category_values")]
+    rows = [
+        (r["column_name"], r["value"], r["alias"], r["value_order"])
+        for r in seed_rows("category_values")
+    ]
     con.execute(
         "create or replace temp table stage_file_category_values "
         "(column_name varchar, value varchar, alias varchar, value_order integer)"
@@ -254,7 +268,9 @@ def stage_file(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = 
     con.execute(f"create or replace temp table stage_file_base as {select}")
     if shape.format == "csv":
         register_line_function(con)
-        for statement in macros.stage_videos_structural("stage_file_base", str(shape.path)).split(";"):
+        for statement in macros.stage_videos_structural("stage_file_base", str(shape.path)).split(
+            ";"
+        ):
             if statement.strip():
                 con.execute(statement)
     return StagedFile(
@@ -274,7 +290,14 @@ def header_for_sql(path: str) -> dict:
     try:
         shape = inspect(path)
     except IngestError as exc:
-        return {"error": str(exc), "format": None, "columns": None, "expressions": [], "names": [], "warning": None}
+        return {
+            "error": str(exc),
+            "format": None,
+            "columns": None,
+            "expressions": [],
+            "names": [],
+            "warning": None,
+        }
     pairs = select_list(shape)
     return {
         "error": None,
@@ -291,7 +314,9 @@ def register_header_function(con: duckdb.DuckDBPyConnection) -> None:
         "STRUCT(error VARCHAR, format VARCHAR, columns VARCHAR, expressions VARCHAR[], "
         "names VARCHAR[], warning VARCHAR)"
     )
-    con.create_function(HEADER_FUNCTION, header_for_sql, [duckdb.sqltype("VARCHAR")], struct, side_effects=True)
+    con.create_function(
+        HEADER_FUNCTION, header_for_sql, [duckdb.sqltype("VARCHAR")], struct, side_effects=True
+    )
 
 
 def register_line_function(con: duckdb.DuckDBPyConnection) -> None:
@@ -301,7 +326,7 @@ def register_line_function(con: duckdb.DuckDBPyConnection) -> None:
         # one pass over the file per batch of offsets
         return pa.array(physical_lines(paths[0].as_py(), offsets.to_pylist()), type=pa.int64())
 
-    try:
+    with contextlib.suppress(duckdb.Error):  # already registered on this connection
         con.create_function(
             LINE_FUNCTION,
             lines,
@@ -309,5 +334,3 @@ def register_line_function(con: duckdb.DuckDBPyConnection) -> None:
             duckdb.sqltype("BIGINT"),
             type="arrow",
         )
-    except duckdb.Error:  # already registered on this connection
-        pass

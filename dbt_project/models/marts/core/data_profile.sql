@@ -27,6 +27,31 @@ videos as (
 
 ),
 
+-- every figure of every column in ONE scan of the staged rows (a scan per column costs 12x)
+figures as (
+
+    select
+        count(*) as row_count,
+        {%- for source_name, column, data_type, relevant, reason in columns %}
+        count({{ column }}) as {{ column }}__non_null,
+        count(distinct {{ column }}) as {{ column }}__distinct,
+        {%- if data_type in numeric %}
+        cast(min({{ column }}) as double) as {{ column }}__min,
+        cast(max({{ column }}) as double) as {{ column }}__max,
+        avg(cast({{ column }} as double)) as {{ column }}__mean,
+        stddev_samp(cast({{ column }} as double)) as {{ column }}__stddev,
+        percentile_cont(0.25) within group (order by {{ column }}) as {{ column }}__q1,
+        percentile_cont(0.5) within group (order by {{ column }}) as {{ column }}__median,
+        percentile_cont(0.75) within group (order by {{ column }}) as {{ column }}__q3{{ ',' if not loop.last }}
+        {%- else %}
+        cast(null as double) as {{ column }}__min{{ ',' if not loop.last }}
+        {%- endif %}
+        {%- endfor %}
+
+    from videos
+
+),
+
 profiled as (
     {% for source_name, column, data_type, relevant, reason in columns %}
     select
@@ -35,31 +60,21 @@ profiled as (
         '{{ column }}' as staged_column,
         '{{ data_type }}' as data_type,
         {{ data_type in numeric }} as is_numeric,
-        count(*) as row_count,
-        count({{ column }}) as non_null_count,
-        count(*) - count({{ column }}) as null_count,
-        count(distinct {{ column }}) as distinct_count,
+        row_count,
+        {{ column }}__non_null as non_null_count,
+        row_count - {{ column }}__non_null as null_count,
+        {{ column }}__distinct as distinct_count,
+        {%- for figure in ['min', 'max', 'mean', 'stddev', 'q1', 'median', 'q3'] %}
         {%- if data_type in numeric %}
-        cast(min({{ column }}) as double) as min_value,
-        cast(max({{ column }}) as double) as max_value,
-        avg(cast({{ column }} as double)) as mean_value,
-        stddev_samp(cast({{ column }} as double)) as stddev_value,
-        percentile_cont(0.25) within group (order by {{ column }}) as q1_value,
-        percentile_cont(0.5) within group (order by {{ column }}) as median_value,
-        percentile_cont(0.75) within group (order by {{ column }}) as q3_value,
+        {{ column }}__{{ figure }} as {{ figure }}_value,
         {%- else %}
-        cast(null as double) as min_value,
-        cast(null as double) as max_value,
-        cast(null as double) as mean_value,
-        cast(null as double) as stddev_value,
-        cast(null as double) as q1_value,
-        cast(null as double) as median_value,
-        cast(null as double) as q3_value,
+        cast(null as double) as {{ figure }}_value,
         {%- endif %}
+        {%- endfor %}
         {{ relevant }} as relevant_to_modelling,
         '{{ reason }}' as relevance_reason
 
-    from videos
+    from figures
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

@@ -1,4 +1,6 @@
 -- Row-level feature mart: one row per staged video, with derived variables.
+{%- set bins = [('video_view_count', 'views_bin'), ('video_like_count', 'likes_bin'),
+    ('video_share_count', 'shares_bin'), ('video_download_count', 'downloads_bin')] %}
 with
 
 staged as (
@@ -7,14 +9,9 @@ staged as (
 
 ),
 
--- whitespace runs collapsed, for the word count (computed inline: no self-join at 10M rows)
 videos as (
 
-    select
-        *,
-        trim(regexp_replace(video_transcription_text, '\s+', ' ', 'g')) as normalised_text
-
-    from staged
+    select * from staged
 
 ),
 
@@ -44,12 +41,8 @@ final as (
         -- transcription shape (NULL when there is no text)
         cast(length(videos.video_transcription_text) as bigint) as transcription_char_count,
         cast(
-            case
-                when videos.normalised_text <> ''
-                    then
-                        length(videos.normalised_text)
-                        - length(replace(videos.normalised_text, ' ', '')) + 1
-            end as bigint
+            nullif(array_length(regexp_extract_all(videos.video_transcription_text, '\S+')), 0)
+            as bigint
         ) as transcription_word_count,
 
         -- per-view rates; NULL when views are zero or missing
@@ -58,11 +51,10 @@ final as (
         videos.video_share_count / nullif(videos.video_view_count, 0) as shares_per_view,
         videos.video_download_count / nullif(videos.video_view_count, 0) as downloads_per_view,
 
-        -- engagement bin labels (bins defined once, in macros/engagement_bins.sql)
-        {{ engagement_bin_label('video_view_count', 'videos') | indent(4) }} as views_bin,
-        {{ engagement_bin_label('video_like_count', 'videos') | indent(4) }} as likes_bin,
-        {{ engagement_bin_label('video_share_count', 'videos') | indent(4) }} as shares_bin,
-        {{ engagement_bin_label('video_download_count', 'videos') | indent(4) }} as downloads_bin
+        -- engagement bin labels (edges in seeds/engagement_bin_edges.csv)
+        {%- for metric, bin in bins %}
+        {{ engagement_bin_label(metric, 'videos') | indent(4) }} as {{ bin }}{{ ',' if not loop.last }}
+        {%- endfor %}
 
     from videos
 

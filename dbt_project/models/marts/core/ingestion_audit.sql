@@ -13,8 +13,8 @@ base as (
 source as (
 
     select
-        count_if(raw_record is null) + count(distinct case when raw_record is not null then source_line end)
-            as source_rows
+        count_if(raw_record is null)
+        + count(distinct case when raw_record is not null then source_line end) as source_rows
 
     from base
 
