@@ -40,10 +40,12 @@ class Build:
             return con.sql(sql).df()
 
 
-def run_dbt(args: list[str], dataset: Path, workdir: Path, check: bool = True) -> Build:
+def run_dbt(
+    args: list[str], dataset: Path, workdir: Path, check: bool = True, **extra_env: str
+) -> Build:
     """Run `dbt <args>` from the repo root against `dataset`, writing only under `workdir`."""
     workdir.mkdir(parents=True, exist_ok=True)
-    env = isolated_env(dataset, workdir)
+    env = {**isolated_env(dataset, workdir), **extra_env}
     result = subprocess.run(
         [str(BIN / "dbt"), *args],
         cwd=REPO,

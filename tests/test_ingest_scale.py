@@ -1,0 +1,26 @@
+"""Staging a file larger than DuckDB's memory limit spills to disk instead of failing."""
+
+from __future__ import annotations
+
+from conftest import run_dbt
+
+from tiktok_claims import synthetic
+
+ROWS = 2_000_000
+
+
+def test_staging_completes_with_a_memory_limit_below_the_file_size(tmp_path):
+    path = synthetic.write(tmp_path / "big.csv", rows=ROWS)
+    size_mb = path.stat().st_size / 1e6
+    assert size_mb > 250
+    work = tmp_path / "work"
+    run_dbt(["seed"], path, work)
+    # profiles.yml reads the limit from CLAIMS_DUCKDB_MEMORY; a file 1.2x larger still stages
+    build = run_dbt(["run", "--select", "staging"], path, work, CLAIMS_DUCKDB_MEMORY="250MB")
+    with build.connect() as con:
+        [(staged,)] = con.sql("select count(*) from staging.stg_tiktok__videos").fetchall()
+        [(rejected,)] = con.sql(
+            "select count(*) from staging.stg_tiktok__videos_rejected"
+        ).fetchall()
+    assert staged + rejected == ROWS
+    assert rejected == 0
