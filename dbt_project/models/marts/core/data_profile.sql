@@ -34,8 +34,8 @@ figures as (
         count(*) as row_count,
         {%- for source_name, column, data_type, relevant, reason in columns %}
         count({{ column }}) as {{ column }}__non_null,
-        count(distinct {{ column }}) as {{ column }}__distinct,
         {%- if data_type in numeric %}
+        count(distinct {{ column }}) as {{ column }}__distinct,
         cast(min({{ column }}) as double) as {{ column }}__min,
         cast(max({{ column }}) as double) as {{ column }}__max,
         avg(cast({{ column }} as double)) as {{ column }}__mean,
@@ -51,6 +51,17 @@ figures as (
     from videos
 
 ),
+
+-- distinct texts by grouping, which spills to disk (a count(distinct) of 10M transcriptions
+-- inside the aggregate above ran out of memory under the 2 GB limit)
+{%- for source_name, column, data_type, relevant, reason in columns if data_type not in numeric %}
+{{ column }}__distinct as (
+
+    select count(*) as {{ column }}__distinct
+    from (select {{ column }} from videos where {{ column }} is not null group by {{ column }}) as v
+
+),
+{%- endfor %}
 
 profiled as (
     {% for source_name, column, data_type, relevant, reason in columns %}
@@ -75,6 +86,9 @@ profiled as (
         '{{ reason }}' as relevance_reason
 
     from figures
+    {%- if data_type not in numeric %}
+    cross join {{ column }}__distinct
+    {%- endif %}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
