@@ -6,6 +6,7 @@ in CI (CI=true) a missing file is a failure, never a skip.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -34,6 +35,10 @@ class Build:
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(self.warehouse), read_only=True)
+
+    def manifest(self) -> dict:
+        """target/manifest.json of this build (isolated_env puts target/ beside the warehouse)."""
+        return json.loads((self.warehouse.parent / "target" / "manifest.json").read_text())
 
     def df(self, sql: str):
         with self.connect() as con:

@@ -24,6 +24,7 @@ from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
     brier_score_loss,
+    confusion_matrix,
     f1_score,
     precision_score,
     recall_score,
@@ -42,6 +43,7 @@ CALIBRATION_METHOD = "isotonic"
 # Successive halving: the first rung runs trees / boosting rounds at 1/4 of full size.
 SCREEN_FACTOR = 4
 METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc", "average_precision")
+
 
 def label_names(y) -> np.ndarray:
     return np.where(np.asarray(y) == 1, "claim", "opinion")
@@ -64,13 +66,13 @@ def score(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
 
 
 def confusion(y: np.ndarray, p: np.ndarray, **keys) -> list[dict]:
-    frame = pd.DataFrame({"actual_label": label_names(y), "predicted_label": label_names(p >= 0.5)})
-    rows = []
-    for actual in ("claim", "opinion"):
-        for predicted in ("claim", "opinion"):
-            n = int(((frame.actual_label == actual) & (frame.predicted_label == predicted)).sum())
-            rows.append(keys | {"actual_label": actual, "predicted_label": predicted, "n": n})
-    return rows
+    cells = confusion_matrix(y, (p >= THRESHOLD).astype(int), labels=[1, 0])
+    names = label_names([1, 0])
+    return [
+        keys | {"actual_label": names[i], "predicted_label": names[j], "n": int(cells[i, j])}
+        for i in range(2)
+        for j in range(2)
+    ]
 
 
 def recall_then_f1(cv_means: list[dict]) -> int:

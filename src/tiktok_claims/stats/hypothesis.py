@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
+from statsmodels.stats.multitest import multipletests
 
 CI_LEVEL = 0.95
 GROUPING = "verified_status"
@@ -120,13 +121,7 @@ def mann_whitney(a, b, level: float = CI_LEVEL) -> dict:
 
 def holm(p_values) -> np.ndarray:
     """Holm step-down adjusted p-values (family-wise error rate), in the input order."""
-    p = np.asarray(p_values, dtype=float)
-    m = p.size
-    order = np.argsort(p, kind="stable")
-    stepped = np.minimum(1.0, (m - np.arange(m)) * p[order])
-    adjusted = np.empty(m)
-    adjusted[order] = np.maximum.accumulate(stepped)
-    return adjusted
+    return multipletests(np.asarray(p_values, dtype=float), method="holm")[1]
 
 
 def _ncp_bound(chi2: float, dof: int, quantile: float) -> float:
