@@ -8,7 +8,7 @@ PY := $(BIN)/python
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run build publish test pytest lint bench clean venv report
+.PHONY: run build publish test pytest lint bench clean venv report sql
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -37,6 +37,10 @@ lint: venv
 	$(BIN)/ruff check src models_py tests bench
 	$(BIN)/ruff format --check src models_py tests bench
 	$(BIN)/sqlfluff lint dbt_project/models analyses tests/dbt
+
+## sql: the DuckDB shell on the warehouse, read-only (a running build needs the write lock)
+sql: venv
+	$(BIN)/duckdb -readonly "$(REPORT_WAREHOUSE)"
 
 bench: venv
 	$(PY) -m bench
