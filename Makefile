@@ -55,6 +55,8 @@ report: venv
 	cd reports && npm install --no-audit --no-fund --loglevel=error
 	mkdir -p reports/.warehouse && cp "$(REPORT_WAREHOUSE)" reports/.warehouse/tiktok_claims.duckdb
 	rm -rf reports/build reports/.evidence/template/build
+	# the plan is written once (docs/); the report page is made from it
+	{ printf -- '---\ntitle: Project plan\n---\n\n'; tail -n +2 docs/project_plan.md; } > reports/pages/project-plan.md
 	cd reports && set -o pipefail && { npm run --silent sources && npm run --silent build; } 2>&1 | tee .evidence-build.log
 	! grep -E "Error in Query|✖ Error" reports/.evidence-build.log
 	! grep -l "Error in Query" $$(find reports/build -name '*.html')

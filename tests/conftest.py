@@ -16,11 +16,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tiktok_claims.paths import isolated_env
+from tiktok_claims.paths import DEFAULT_DATASET, isolated_env
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_DATASET = REPO.parent / "shared" / "data" / "tiktok_dataset.csv"
-SAMPLE_DATASET = REPO / "data" / "sample" / "tiktok_synthetic.csv"
+SAMPLE_DATASET = REPO / DEFAULT_DATASET
 BIN = Path(sys.executable).parent
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-log = logging.getLogger(__name__)
+from tiktok_claims.paths import DEFAULT_DATASET
 
-DEFAULT_DATASET = "data/sample/tiktok_synthetic.csv"
+log = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS = (
     "claim_status",
