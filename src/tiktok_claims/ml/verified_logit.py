@@ -241,6 +241,8 @@ def vif(x: pd.DataFrame) -> pd.Series:
     )
 
 
+# Custom: statsmodels' GLMInfluence gives equal values (tested) but needs a fitted results
+# object, not the stored coefficients, and took 168 ms vs 12 ms here (11.5k rows, 9 terms).
 def cooks_distance(x, y, weights, beta) -> np.ndarray:
     """Cook's distance of a (weighted) logistic GLM: r_pearson² · h / (k · (1 - h)²)."""
     x, y, w = np.asarray(x, float), np.asarray(y, float), np.asarray(weights, float)
