@@ -8,7 +8,7 @@ PY := $(BIN)/python
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run build publish test pytest lint bench clean venv report
+.PHONY: run build publish test pytest lint bench clean venv report sql
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -38,6 +38,10 @@ lint: venv
 	$(BIN)/ruff format --check src models_py tests bench
 	$(BIN)/sqlfluff lint dbt_project/models analyses tests/dbt
 
+## sql: the DuckDB shell on the warehouse, read-only (a running build needs the write lock)
+sql: venv
+	$(BIN)/duckdb -readonly "$(REPORT_WAREHOUSE)"
+
 bench: venv
 	$(PY) -m bench
 
@@ -51,6 +55,8 @@ report: venv
 	cd reports && npm install --no-audit --no-fund --loglevel=error
 	mkdir -p reports/.warehouse && cp "$(REPORT_WAREHOUSE)" reports/.warehouse/tiktok_claims.duckdb
 	rm -rf reports/build reports/.evidence/template/build
+	# the plan is written once (docs/); the report page is made from it
+	{ printf -- '---\ntitle: Project plan\n---\n\n'; tail -n +2 docs/project_plan.md; } > reports/pages/project-plan.md
 	cd reports && set -o pipefail && { npm run --silent sources && npm run --silent build; } 2>&1 | tee .evidence-build.log
 	! grep -E "Error in Query|✖ Error" reports/.evidence-build.log
 	! grep -l "Error in Query" $$(find reports/build -name '*.html')

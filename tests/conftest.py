@@ -6,6 +6,7 @@ in CI (CI=true) a missing file is a failure, never a skip.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,11 +16,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tiktok_claims.paths import isolated_env
+from tiktok_claims.paths import DEFAULT_DATASET, isolated_env
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_DATASET = REPO.parent / "shared" / "data" / "tiktok_dataset.csv"
-SAMPLE_DATASET = REPO / "data" / "sample" / "tiktok_synthetic.csv"
+SAMPLE_DATASET = REPO / DEFAULT_DATASET
 BIN = Path(sys.executable).parent
 
 
@@ -34,6 +35,10 @@ class Build:
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(self.warehouse), read_only=True)
+
+    def manifest(self) -> dict:
+        """target/manifest.json of this build (isolated_env puts target/ beside the warehouse)."""
+        return json.loads((self.warehouse.parent / "target" / "manifest.json").read_text())
 
     def df(self, sql: str):
         with self.connect() as con:

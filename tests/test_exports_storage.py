@@ -77,3 +77,17 @@ def test_duckdb_1_4_reads_the_warehouse(real_build):
     got = json.loads(out.stdout)
     assert got["version"].startswith("1.4.")
     assert got["counts"] == want
+
+
+def test_pinned_duckdb_cli_opens_the_warehouse(real_build):
+    """`make sql` runs .venv/bin/duckdb (duckdb-cli) read-only on the warehouse."""
+    cli = Path(sys.executable).parent / "duckdb"
+    query = "select count(*) from ml.claim_predictions"
+    out = subprocess.run(
+        [str(cli), "-readonly", "-csv", "-noheader", str(real_build.warehouse), "-c", query],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    with real_build.connect() as con:
+        assert int(out) == con.sql(query).fetchall()[0][0] > 0

@@ -241,3 +241,16 @@ def test_transcriptions_stay_out_of_the_aggregate_extract(warehouse, tmp_path):
     with pytest.raises(ExportError, match=r"marts\.texts: transcription text"):
         export_warehouse(warehouse, models, tmp_path / "exports")
     assert not (tmp_path / "exports" / "tableau").exists() or _leftovers(tmp_path) == []
+
+
+def test_exports_are_released_as_one_set(warehouse, tmp_path):
+    root = tmp_path / "exports"
+    for _ in range(3):
+        export_warehouse(warehouse, MODELS, root)
+    releases = sorted((root / "releases").iterdir())
+    assert len(releases) == 2  # the current one and the one before
+    current = (root / "current").resolve()
+    assert current == releases[-1].resolve()
+    for part in ("tableau", "parquet"):
+        assert (root / part).is_symlink() and (root / part).resolve() == current / part
+    assert (root / "tableau" / "tiktok_claims.hyper").is_file()

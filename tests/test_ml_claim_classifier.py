@@ -6,7 +6,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from sklearn.feature_extraction.text import CountVectorizer
 
 from tiktok_claims.ml import persist
@@ -163,14 +162,18 @@ def test_summary_reads_its_numbers_from_the_tables(real_build, metrics, tmp_path
     assert "stats.hypothesis_tests" in text
 
 
-def test_python_model_columns_match_their_yaml_types(real_build):
-    # dbt cannot enforce contracts on Python models; this checks what a contract would.
-    spec = yaml.safe_load((REPO / "models_py/ml/_ml__claim_classifier.yml").read_text())
-    for node in spec["models"]:
-        if node["name"] == "claim_classifier_fit":
-            continue
-        with real_build.connect() as con:
-            described = con.sql(f"describe ml.{node['name']}").fetchall()
-        actual = {row[0]: row[1] for row in described}
-        expected = {c["name"]: c["data_type"].upper() for c in node["columns"]}
-        assert actual == expected, node["name"]
+def test_classifier_tables_are_contracted_sql_models(real_build):
+    """The fit's outputs are SQL models whose enforced contracts hold the column types."""
+    nodes = [n for n in real_build.manifest()["nodes"].values() if n["resource_type"] == "model"]
+    outputs = [
+        n for n in nodes if n["depends_on"]["nodes"] == ["model.tiktok_claims.claim_classifier_fit"]
+    ]
+    assert {n["name"] for n in outputs} >= {
+        "claim_classifier_metrics",
+        "claim_classifier_feature_importance",
+        "claim_confusion_matrix",
+        "claim_predictions",
+    }
+    for node in outputs:
+        assert node["language"] == "sql" and node["config"]["contract"]["enforced"], node["name"]
+        assert all(c["data_type"] for c in node["columns"].values()), node["name"]

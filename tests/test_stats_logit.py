@@ -7,7 +7,7 @@ import statsmodels.api as sm
 from sklearn.metrics import confusion_matrix
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 
-from tiktok_claims.stats import logit
+from tiktok_claims.ml import verified_logit as logit
 
 
 def _videos(n=400, seed=0):

@@ -14,7 +14,7 @@ from sklearn import metrics
 from sklearn.model_selection import train_test_split
 from statsmodels.stats.multitest import multipletests
 
-from tiktok_claims.summaries import hypothesis_test, verified_regression
+from tiktok_claims.summaries import verified_regression, verified_vs_unverified
 
 pytestmark = pytest.mark.real_data
 
@@ -211,7 +211,7 @@ def test_summaries_follow_the_tables(real_build, tmp_path, monkeypatch):
     copy = tmp_path / "copy.duckdb"
     shutil.copy(real_build.warehouse, copy)
     with duckdb.connect(str(copy), read_only=True) as con:
-        before_h, before_r = hypothesis_test.render(con), verified_regression.render(con)
+        before_h, before_r = verified_vs_unverified.render(con), verified_regression.render(con)
     with duckdb.connect(str(copy)) as con:
         con.sql(
             "update stats.hypothesis_tests set group_1_mean = 123456789 "
@@ -223,7 +223,7 @@ def test_summaries_follow_the_tables(real_build, tmp_path, monkeypatch):
             "odds_ratio_ci_high = 1.5 where feature = 'video_view_count'"
         )
     with duckdb.connect(str(copy), read_only=True) as con:
-        after_h, after_r = hypothesis_test.render(con), verified_regression.render(con)
+        after_h, after_r = verified_vs_unverified.render(con), verified_regression.render(con)
     assert "17,884" in before_h and "123,456,789" not in before_h
     assert "123,456,789" in after_h and after_h != before_h
     assert "AUC 0.99" in after_r and "AUC 0.99" not in before_r

@@ -1,9 +1,6 @@
 """ml.verified_logit_assumptions: one row per assumption check of the fitted logit."""
 
-from tiktok_claims import import_lock
-
-with import_lock:
-    from tiktok_claims.stats.logit import assumptions_table
+from tiktok_claims.ml.verified_logit import assumptions_table
 
 
 def model(dbt, session):

@@ -1,9 +1,6 @@
 """ml.verified_logit_coefficients: the one fit of the verified-status logit (train rows)."""
 
-from tiktok_claims import import_lock
-
-with import_lock:
-    from tiktok_claims.stats.logit import coefficients_table
+from tiktok_claims.ml.verified_logit import coefficients_table
 
 
 def model(dbt, session):

@@ -1,9 +1,6 @@
 """ml.verified_logit_confusion_matrix: videos per split, actual and predicted class."""
 
-from tiktok_claims import import_lock
-
-with import_lock:
-    from tiktok_claims.stats.logit import confusion_matrix_table
+from tiktok_claims.ml.verified_logit import confusion_matrix_table
 
 
 def model(dbt, session):

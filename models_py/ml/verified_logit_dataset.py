@@ -1,9 +1,6 @@
 """ml.verified_logit_dataset: the regression's rows and their stratified train/test split."""
 
-from tiktok_claims import import_lock
-
-with import_lock:
-    from tiktok_claims.stats.logit import split_dataset
+from tiktok_claims.ml.verified_logit import split_dataset
 
 
 def model(dbt, session):

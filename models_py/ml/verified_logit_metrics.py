@@ -1,9 +1,6 @@
 """ml.verified_logit_metrics: accuracy, precision, recall, F1, ROC AUC per split."""
 
-from tiktok_claims import import_lock
-
-with import_lock:
-    from tiktok_claims.stats.logit import metrics_table
+from tiktok_claims.ml.verified_logit import metrics_table
 
 
 def model(dbt, session):

@@ -1,9 +1,6 @@
 """ml.verified_logit_predictions: every video scored with the fitted coefficients."""
 
-from tiktok_claims import import_lock
-
-with import_lock:
-    from tiktok_claims.stats.logit import predictions_table
+from tiktok_claims.ml.verified_logit import predictions_table
 
 
 def model(dbt, session):

@@ -1,9 +1,6 @@
 """stats.hypothesis_tests: verified vs unverified tests (logic: tiktok_claims.stats.hypothesis)."""
 
-from tiktok_claims import import_lock
-
-with import_lock:
-    from tiktok_claims.stats.hypothesis import verified_status_tests
+from tiktok_claims.stats.hypothesis import verified_status_tests
 
 
 def model(dbt, session):

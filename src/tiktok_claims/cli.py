@@ -12,7 +12,7 @@ from tiktok_claims import synthetic
 PUBLISH_STEPS: list[str] = [
     "tiktok_claims.figures:write_figures",
     "tiktok_claims.summaries.eda:write",
-    "tiktok_claims.summaries.hypothesis_test:write",
+    "tiktok_claims.summaries.verified_vs_unverified:write",
     "tiktok_claims.summaries.verified_regression:write",
     "tiktok_claims.summaries.claim_classifier:write",
 ]

@@ -28,7 +28,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from tiktok_claims.formats import human
 from tiktok_claims.paths import connect_readonly, exports_dir  # noqa: E402
+from tiktok_claims.reference import metric_labels
 
 # Okabe-Ito; claims are also hatched / triangles, opinions plain / circles.
 BLUE, ORANGE, GREY = "#0072B2", "#E69F00", "#999999"
@@ -43,13 +45,7 @@ AUTHORS = {
     "under review": "authors under review",
     "banned": "banned authors",
 }
-METRICS = {
-    "video_view_count": "views",
-    "video_like_count": "likes",
-    "video_share_count": "shares",
-    "video_download_count": "downloads",
-    "video_comment_count": "comments",
-}
+METRICS = metric_labels()
 BIN_METRICS = ("video_view_count", "video_like_count", "video_share_count", "video_download_count")
 
 STYLE = {
@@ -76,20 +72,6 @@ class FigureEntry:
     alt_text: str
     source_table: str
     source_tables: list[str]
-
-
-def human(value: float) -> str:
-    """Short readable number: 4.8B / 1M / 502k / 9,998 / 7 / 0.5."""
-    value = float(value)
-    if abs(value) >= 999_500_000:
-        return f"{value / 1_000_000_000:.1f}B".replace(".0B", "B")
-    if abs(value) >= 999_500:
-        return f"{value / 1_000_000:.1f}M".replace(".0M", "M")
-    if abs(value) >= 10_000:
-        return f"{value / 1000:.0f}k"
-    if abs(value) >= 100 or value == int(value):
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
 
 
 def pct(share: float, digits: int = 0) -> str:

@@ -23,10 +23,10 @@ import jinja2
 import pyarrow as pa
 import yaml
 
+from tiktok_claims.paths import DEFAULT_DATASET
 from tiktok_claims.reference import seed_rows
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATASET = "data/sample/tiktok_synthetic.csv"
 SOURCES_YML = REPO_ROOT / "dbt_project/models/staging/_staging__sources.yml"
 STAGING_MACROS = REPO_ROOT / "dbt_project/macros/stage_videos.sql"
 COLUMNS_VARIABLE = "tiktok_claims_columns"

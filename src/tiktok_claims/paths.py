@@ -7,7 +7,9 @@ from pathlib import Path
 
 import duckdb
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+# The committed synthetic sample (relative to the repo root): the input when CLAIMS_DATASET is
+# unset. dbt's side (the staging source, ingestion_audit) still spells it in env_var defaults.
+DEFAULT_DATASET = "data/sample/tiktok_synthetic.csv"
 
 
 def warehouse_path() -> Path:

@@ -22,10 +22,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tiktok_claims.ingest import REQUIRED_COLUMNS
+from tiktok_claims.paths import DEFAULT_DATASET
 
-DEFAULT_PATH = (
-    "data/sample/tiktok_synthetic.csv"  # the committed sample: DEFAULT_ROWS, DEFAULT_SEED
-)
+DEFAULT_PATH = DEFAULT_DATASET  # the committed sample: DEFAULT_ROWS, DEFAULT_SEED
 DEFAULT_ROWS = 20_000
 DEFAULT_SEED = 42
 BATCH_ROWS = 1_000_000

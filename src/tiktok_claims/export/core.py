@@ -1,12 +1,12 @@
-"""Plan, stage, verify and publish the exports of one warehouse."""
+"""Plan, write, verify and release the exports of one warehouse."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,12 +24,34 @@ from tiktok_claims.export.base import (
     ExportTable,
     normalise_type,
 )
+from tiktok_claims.export.release import new_release
 
 log = logging.getLogger("tiktok_claims.export")
 
 EXPORT_SCHEMAS = ("marts", "stats", "ml")
 # One row per video: these go to row_level.hyper, so the aggregate file has no transcriptions.
 ROW_LEVEL_TABLES = frozenset({"fct_videos", "claim_predictions", "moderation_queue"})
+
+
+def models_from_manifest(manifest_path: Path) -> list[dict[str, Any]]:
+    """The model docs `plan` takes, read from the manifest.json dbt wrote for this run."""
+    manifest = json.loads(Path(manifest_path).read_text())
+    return [
+        {
+            "schema": node["schema"],
+            "name": node["alias"] or node["name"],
+            "description": node["description"],
+            "meta": node["config"].get("meta") or {},
+            "language": node["language"],
+            "contract": node["config"]["contract"]["enforced"],
+            "columns": {
+                name: {"description": c["description"], "data_type": c["data_type"]}
+                for name, c in node["columns"].items()
+            },
+        }
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["materialized"] != "ephemeral"
+    ]
 
 
 def plan(con: duckdb.DuckDBPyConnection, models: Iterable[Mapping[str, Any]]) -> list[ExportTable]:
@@ -113,30 +135,6 @@ def column_stats(con: duckdb.DuckDBPyConnection, relation: str, columns: list[st
     return int(row[0]), [int(n) for n in row[1:]]
 
 
-class _Staging:
-    """Temporary files beside their targets; renamed into place only when all are verified."""
-
-    def __init__(self) -> None:
-        self.files: list[tuple[Path, Path]] = []
-
-    def new(self, final: Path) -> Path:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.tmp")
-        self.files.append((tmp, final))
-        return tmp
-
-    def publish(self) -> None:
-        for tmp, final in self.files:
-            os.chmod(tmp, 0o644)  # Hyper creates 0640; every export is readable alike
-            os.replace(tmp, final)
-        self.files.clear()
-
-    def discard(self) -> None:
-        for tmp, _ in self.files:
-            tmp.unlink(missing_ok=True)
-        self.files.clear()
-
-
 def export_warehouse(
     con: duckdb.DuckDBPyConnection,
     models: Iterable[Mapping[str, Any]],
@@ -144,8 +142,9 @@ def export_warehouse(
 ) -> list[ExportTable]:
     """Write <root>/tableau/{tiktok_claims,row_level}.{hyper,tds} and <root>/parquet/...
 
-    Everything is staged and verified first; any failure raises ExportError naming the
-    table and leaves the files already in `root` untouched.
+    Everything is written and verified in a new release folder, which then becomes current
+    as a whole (tiktok_claims.export.release); any failure raises ExportError naming the
+    table and leaves the current release untouched.
     """
     root = Path(root)
     models = list(models)
@@ -153,29 +152,26 @@ def export_warehouse(
     if not tables:
         log.warning("export: no marts/stats/ml tables in the warehouse; nothing exported")
         return []
-    staging = _Staging()
     workdir = Path(tempfile.mkdtemp(prefix="tiktok_claims_export_"))
     try:
-        for table in tables:
-            _stage_parquet(con, table, staging.new(_parquet_path(root, table)))
-        jobs = []
-        for extract in (AGGREGATE_EXTRACT, ROW_LEVEL_EXTRACT):
-            group = [t for t in tables if t.extract == extract]
-            if group:
-                final = root / "tableau" / f"{extract}.hyper"
-                hyper_tmp, tds_tmp = staging.new(final), staging.new(final.with_suffix(".tds"))
-                jobs.append((con.cursor(), group, final, hyper_tmp, tds_tmp, workdir / extract))
-        # The two extracts are independent and mostly wait on Hyper: build them side by side.
-        with ThreadPoolExecutor(len(jobs)) as pool:
-            for done in [pool.submit(_stage_extract, *job) for job in jobs]:
-                done.result()
-        staging.publish()
-    except BaseException:
-        staging.discard()
-        raise
+        with new_release(root) as release:
+            for table in tables:
+                _stage_parquet(con, table, _parquet_path(release, table))
+            jobs = []
+            for extract in (AGGREGATE_EXTRACT, ROW_LEVEL_EXTRACT):
+                group = [t for t in tables if t.extract == extract]
+                if group:
+                    hyper_path = release / "tableau" / f"{extract}.hyper"
+                    hyper_path.parent.mkdir(exist_ok=True)
+                    jobs.append((con.cursor(), group, hyper_path, workdir / extract))
+            # The two extracts are independent and mostly wait on Hyper: build them side by side.
+            with ThreadPoolExecutor(len(jobs)) as pool:
+                for done in [pool.submit(_stage_extract, *job) for job in jobs]:
+                    done.result()
+            for path in release.rglob("*"):
+                os.chmod(path, 0o755 if path.is_dir() else 0o644)  # Hyper creates 0640
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    _remove_stale_parquet(root, {(m["schema"], m["name"]) for m in models})
     for extract in (AGGREGATE_EXTRACT, ROW_LEVEL_EXTRACT):
         names = [t.label for t in tables if t.extract == extract]
         if names:
@@ -183,23 +179,15 @@ def export_warehouse(
     return tables
 
 
-def _stage_extract(cursor, group, final: Path, hyper_tmp: Path, tds_tmp: Path, logs: Path):
+def _stage_extract(cursor, group, hyper_path: Path, logs: Path):
     """Write and verify one .hyper extract and its .tds (a cursor of its own: own thread)."""
     logs.mkdir()
     with cursor:
-        hyper.write(cursor, group, hyper_tmp, logs)
-    hyper.verify(group, hyper_tmp, logs)
-    tds.write(group, tds_tmp, hyper_file=final.name, title=final.stem)
-    tds.verify(tds_tmp, group)
-
-
-def _remove_stale_parquet(root: Path, models: set[tuple[str, str]]) -> None:
-    """Parquet files of models that no longer exist (renamed or deleted) would mislead."""
-    for schema in EXPORT_SCHEMAS:
-        for path in sorted((root / "parquet" / schema).glob("*.parquet")):
-            if (schema, path.stem) not in models:
-                path.unlink()
-                log.info("export: removed %s (no such model)", path)
+        hyper.write(cursor, group, hyper_path, logs)
+    hyper.verify(group, hyper_path, logs)
+    tds_path = hyper_path.with_suffix(".tds")
+    tds.write(group, tds_path, hyper_file=hyper_path.name, title=hyper_path.stem)
+    tds.verify(tds_path, group)
 
 
 def _parquet_path(root: Path, table: ExportTable) -> Path:
@@ -208,6 +196,7 @@ def _parquet_path(root: Path, table: ExportTable) -> Path:
 
 def _stage_parquet(con: duckdb.DuckDBPyConnection, table: ExportTable, tmp: Path) -> None:
     """COPY the table to Parquet, then check rows, columns, types and nulls against DuckDB."""
+    tmp.parent.mkdir(parents=True, exist_ok=True)
     names = [c.name for c in table.columns]
     try:
         table.stats = column_stats(con, table.sql_name, names)

@@ -24,6 +24,7 @@ from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
     brier_score_loss,
+    confusion_matrix,
     f1_score,
     precision_score,
     recall_score,
@@ -42,59 +43,6 @@ CALIBRATION_METHOD = "isotonic"
 # Successive halving: the first rung runs trees / boosting rounds at 1/4 of full size.
 SCREEN_FACTOR = 4
 METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc", "average_precision")
-
-# Output tables: column -> SQL type. The fit model returns their union (long format);
-# the thin dbt models select one kind each, cast to these types.
-TABLES: dict[str, dict[str, str]] = {
-    "metrics": {
-        "model_name": "varchar",
-        "feature_set": "varchar",
-        "variant": "varchar",
-        "split": "varchar",
-        "is_champion": "boolean",
-        "is_ablation": "boolean",
-        "n": "bigint",
-        "accuracy": "double",
-        "precision": "double",
-        "recall": "double",
-        "f1": "double",
-        "roc_auc": "double",
-        "average_precision": "double",
-        "brier_score": "double",
-        "params": "varchar",
-        "note": "varchar",
-    },
-    "feature_importance": {
-        "model_name": "varchar",
-        "feature": "varchar",
-        "method": "varchar",
-        "importance": "double",
-        "importance_std": "double",
-        "importance_rank": "bigint",
-    },
-    "confusion_matrix": {
-        "model_name": "varchar",
-        "feature_set": "varchar",
-        "variant": "varchar",
-        "split": "varchar",
-        "actual_label": "varchar",
-        "predicted_label": "varchar",
-        "n": "bigint",
-    },
-    "predictions": {
-        "video_id": "bigint",
-        "split": "varchar",
-        "actual_label": "varchar",
-        "claim_probability": "double",
-        "predicted_label": "varchar",
-        "model_name": "varchar",
-    },
-}
-
-
-def select_list(kind: str) -> str:
-    """SQL select list that turns the long fit table back into one typed table."""
-    return ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in TABLES[kind].items())
 
 
 def label_names(y) -> np.ndarray:
@@ -118,13 +66,13 @@ def score(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
 
 
 def confusion(y: np.ndarray, p: np.ndarray, **keys) -> list[dict]:
-    frame = pd.DataFrame({"actual_label": label_names(y), "predicted_label": label_names(p >= 0.5)})
-    rows = []
-    for actual in ("claim", "opinion"):
-        for predicted in ("claim", "opinion"):
-            n = int(((frame.actual_label == actual) & (frame.predicted_label == predicted)).sum())
-            rows.append(keys | {"actual_label": actual, "predicted_label": predicted, "n": n})
-    return rows
+    cells = confusion_matrix(y, (p >= THRESHOLD).astype(int), labels=[1, 0])
+    names = label_names([1, 0])
+    return [
+        keys | {"actual_label": names[i], "predicted_label": names[j], "n": int(cells[i, j])}
+        for i in range(2)
+        for j in range(2)
+    ]
 
 
 def recall_then_f1(cv_means: list[dict]) -> int:
@@ -227,18 +175,6 @@ class TrainResult:
     champion: object
     champion_name: str
     card: dict
-
-    def long_table(self) -> pd.DataFrame:
-        """All tables stacked, with result_kind saying which one each row belongs to.
-
-        Columns get nullable dtypes so the stack keeps each column's type.
-        """
-        dtypes = {"varchar": "string", "bigint": "Int64", "double": "float64", "boolean": "boolean"}
-        parts = []
-        for kind, table in self.tables.items():
-            typed = table.astype({c: dtypes[t] for c, t in TABLES[kind].items()})
-            parts.append(typed.assign(result_kind=kind))
-        return pd.concat(parts, ignore_index=True).astype({"result_kind": "string"})
 
 
 def _pick_champion(validation: dict[str, dict], n_claims: int) -> tuple[str, str]:
@@ -455,9 +391,9 @@ def train(features: pd.DataFrame, seed: int, n_jobs: int = 2, started=None) -> T
         },
     }
     tables = {
-        "metrics": metrics_df[list(TABLES["metrics"])],
+        "metrics": metrics_df,
         "feature_importance": importance,
-        "confusion_matrix": confusion_df[list(TABLES["confusion_matrix"])],
+        "confusion_matrix": confusion_df,
         "predictions": predictions,
     }
     return TrainResult(tables, champion, champion_name, card)
@@ -518,4 +454,4 @@ def _importance(candidate, name, X_va, y_va, seed, n_repeats=5) -> pd.DataFrame:
     frame["importance_rank"] = (
         frame.groupby("method")["importance"].rank(ascending=False, method="first").astype(int)
     )
-    return frame[list(TABLES["feature_importance"])]
+    return frame

@@ -10,18 +10,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
+from statsmodels.stats.multitest import multipletests
+
+from tiktok_claims.formats import p_value, readable
+from tiktok_claims.reference import metric_labels
 
 CI_LEVEL = 0.95
 GROUPING = "verified_status"
 GROUP_1, GROUP_2 = "not verified", "verified"
 BAN_LEVELS = ("active", "under review", "banned")
-METRIC_LABELS = {
-    "video_view_count": "views",
-    "video_like_count": "likes",
-    "video_share_count": "shares",
-    "video_download_count": "downloads",
-    "video_comment_count": "comments",
-}
+METRIC_LABELS = metric_labels()
 TEAM_METRIC = "video_view_count"
 ENGAGEMENT_FAMILY = "engagement: verified vs unverified (Welch and Mann-Whitney, 5 metrics)"
 CLAIM_FAMILY = "claim status associations (chi-square)"
@@ -120,13 +118,7 @@ def mann_whitney(a, b, level: float = CI_LEVEL) -> dict:
 
 def holm(p_values) -> np.ndarray:
     """Holm step-down adjusted p-values (family-wise error rate), in the input order."""
-    p = np.asarray(p_values, dtype=float)
-    m = p.size
-    order = np.argsort(p, kind="stable")
-    stepped = np.minimum(1.0, (m - np.arange(m)) * p[order])
-    adjusted = np.empty(m)
-    adjusted[order] = np.maximum.accumulate(stepped)
-    return adjusted
+    return multipletests(np.asarray(p_values, dtype=float), method="holm")[1]
 
 
 def _ncp_bound(chi2: float, dof: int, quantile: float) -> float:
@@ -159,17 +151,6 @@ def chi_square(table, level: float = CI_LEVEL) -> dict:
         "ci_low": float(np.sqrt(_ncp_bound(chi2, dof, 0.5 + level / 2) / scale)),
         "ci_high": float(np.sqrt(_ncp_bound(chi2, dof, 0.5 - level / 2) / scale)),
     }
-
-
-def _num(x: float) -> str:
-    """Readable number: thousands separators, at most 3 significant decimals."""
-    if abs(x) >= 100 or float(x).is_integer():
-        return f"{x:,.0f}"
-    return f"{x:,.3g}" if abs(x) < 1 else f"{x:,.2f}"
-
-
-def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def _verdict(p_adj: float, alpha: float) -> str:
@@ -277,7 +258,7 @@ def _chi_square_row(frame: pd.DataFrame, grouping: str, levels, level: float) ->
 
 def _conclusion(row: dict, alpha: float) -> str:
     significant = row["p_value_adjusted"] < alpha
-    p_text = f"Holm-adjusted {_p(row['p_value_adjusted'])}"
+    p_text = f"Holm-adjusted {p_value(row['p_value_adjusted'])}"
     tail = (
         f"statistically significant at alpha {alpha:g}"
         if significant
@@ -296,15 +277,16 @@ def _conclusion(row: dict, alpha: float) -> str:
     if row["statistic_name"] == "t":
         more = "more" if m1 > m2 else "fewer"
         return (
-            f"Videos from unverified accounts average {_num(m1)} {label} vs {_num(m2)} for "
-            f"verified accounts ({_num(abs(m1 - m2))} {more} for unverified, 95% CI "
-            f"{_num(row['mean_difference_ci_low'])} to {_num(row['mean_difference_ci_high'])}; "
+            f"Videos from unverified accounts average {readable(m1)} {label} vs {readable(m2)} for "
+            f"verified accounts ({readable(abs(m1 - m2))} {more} for unverified, 95% CI "
+            f"{readable(row['mean_difference_ci_low'])} to "
+            f"{readable(row['mean_difference_ci_high'])}; "
             f"{p_text}), a difference that is {tail}."
         )
     higher = "more" if row["effect_size"] > 0 else "fewer"
     return (
         f"Unverified accounts' videos tend to have {higher} {label} than verified accounts' "
-        f"(median {_num(row['group_1_median'])} vs {_num(row['group_2_median'])}; "
+        f"(median {readable(row['group_1_median'])} vs {readable(row['group_2_median'])}; "
         f"rank-biserial r = {row['effect_size']:.2f}; {p_text}), which is {tail}."
     )
 

@@ -36,7 +36,11 @@ from typing import Any
 
 import duckdb
 
+from tiktok_claims import formats
+from tiktok_claims.formats import count, share, times  # the templates' formatters, re-exported
 from tiktok_claims.paths import exports_dir
+
+__all__ = ["Fact", "SummaryError", "count", "number", "render", "share", "text", "times"]
 
 
 class SummaryError(ValueError):
@@ -46,30 +50,10 @@ class SummaryError(ValueError):
 # --- formatters: value -> text ----------------------------------------------------------
 
 
-def count(value: Any) -> str:
-    """9608 -> '9,608'."""
-    return f"{round(float(value)):,}"
-
-
 def number(digits: int = 1) -> Callable[[Any], str]:
     """Formatter with `digits` decimals and thousands separators; whole numbers stay whole."""
 
-    def fmt(value: Any) -> str:
-        value = float(value)
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.{digits}f}"
-
-    return fmt
-
-
-def share(value: Any, digits: int = 1) -> str:
-    """0.5035 -> '50.3%'."""
-    return f"{100 * float(value):.{digits}f}%"
-
-
-def times(value: Any) -> str:
-    """101.3 -> '101×'; 1.46 -> '1.5×'."""
-    value = float(value)
-    return f"{value:,.0f}×" if value >= 10 else f"{value:.1f}×"
+    return lambda value: formats.number(value, digits)
 
 
 def text(value: Any) -> str:

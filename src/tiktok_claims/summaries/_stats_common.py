@@ -6,14 +6,10 @@ use the shared writer in _render rather than its one-query-per-fact templates.
 
 from __future__ import annotations
 
+from tiktok_claims.formats import number as num
+from tiktok_claims.formats import p_value as p_text
 
-def num(x: float, decimals: int = 0) -> str:
-    """1234567.8 -> '1,234,568'; whole numbers never get decimals (6023.0 -> '6,023')."""
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.{decimals}f}"
-
-
-def p_text(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+__all__ = ["ci", "magnitude", "num", "p_text"]
 
 
 def ci(low: float, high: float, decimals: int = 2) -> str:

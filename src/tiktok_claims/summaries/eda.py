@@ -9,16 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from tiktok_claims.paths import connect_readonly
+from tiktok_claims.reference import metric_labels
 from tiktok_claims.summaries._render import Fact, count, number, render, share, text, times
 from tiktok_claims.summaries._render import write_summary as _write
 
-METRICS = {
-    "views": "video_view_count",
-    "likes": "video_like_count",
-    "shares": "video_share_count",
-    "downloads": "video_download_count",
-    "comments": "video_comment_count",
-}
+METRICS = {label: metric for metric, label in metric_labels().items()}  # 'views' -> column
 
 
 def _class_stat(column: str, claim_status: str, metric: str) -> str:

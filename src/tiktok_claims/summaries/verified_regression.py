@@ -12,15 +12,13 @@ import duckdb
 import pandas as pd
 
 from tiktok_claims.paths import connect_readonly
+from tiktok_claims.reference import metric_labels
 from tiktok_claims.summaries._render import write_summary
 from tiktok_claims.summaries._stats_common import num, p_text
 
 LABELS = {
     "video_duration_sec": "video length",
-    "video_view_count": "views",
-    "video_share_count": "shares",
-    "video_download_count": "downloads",
-    "video_comment_count": "comments",
+    **metric_labels(),
     "claim_status_claim": "claim status",
     "author_ban_status_under_review": "author under review",
     "author_ban_status_banned": "author banned",

@@ -14,12 +14,15 @@ are z-scored with the train mean and SD, so odds ratios are per one train SD.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import special, stats
 from sklearn import metrics
 from sklearn.model_selection import train_test_split
+from statsmodels.stats.outliers_influence import variance_inflation_factor
 
 OUTCOME = "is_verified"
 POSITIVE_CLASS = "verified"
@@ -215,31 +218,31 @@ def confusion_matrix_table(predictions: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for split in ("train", "test"):
         part = predictions[predictions["split"] == split]
-        for actual in (1, 0):
-            for predicted in (1, 0):
-                n = ((part[OUTCOME] == actual) & (part["predicted_verified"] == predicted)).sum()
-                rows.append(
-                    {
-                        "split": split,
-                        "actual_class": labels[actual],
-                        "predicted_class": labels[predicted],
-                        "n": np.int64(n),
-                    }
-                )
+        cells = metrics.confusion_matrix(part[OUTCOME], part["predicted_verified"], labels=[1, 0])
+        for (i, actual), (j, predicted) in itertools.product(enumerate((1, 0)), repeat=2):
+            rows.append(
+                {
+                    "split": split,
+                    "actual_class": labels[actual],
+                    "predicted_class": labels[predicted],
+                    "n": np.int64(cells[i, j]),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def vif(x: pd.DataFrame) -> pd.Series:
-    """Variance inflation factors of the non-intercept columns of x.
+    """Variance inflation factors of the non-intercept columns of x (x has a const column)."""
+    exog = sm.add_constant(x.drop(columns="const", errors="ignore"), has_constant="add")
+    values = exog.to_numpy(dtype=float)
+    return pd.Series(
+        [variance_inflation_factor(values, i) for i in range(1, values.shape[1])],
+        index=exog.columns[1:],
+    )
 
-    With an intercept in the model, VIF_j is the j-th diagonal element of the inverse
-    correlation matrix (same as 1 / (1 - R²_j), without a regression per column).
-    """
-    features = x.drop(columns="const", errors="ignore")
-    inverse = np.linalg.inv(np.corrcoef(features.to_numpy(dtype=float), rowvar=False))
-    return pd.Series(np.diag(inverse), index=features.columns)
 
-
+# Custom: statsmodels' GLMInfluence gives equal values (tested) but needs a fitted results
+# object, not the stored coefficients, and took 168 ms vs 12 ms here (11.5k rows, 9 terms).
 def cooks_distance(x, y, weights, beta) -> np.ndarray:
     """Cook's distance of a (weighted) logistic GLM: r_pearson² · h / (k · (1 - h)²)."""
     x, y, w = np.asarray(x, float), np.asarray(y, float), np.asarray(weights, float)

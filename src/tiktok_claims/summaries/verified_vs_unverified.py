@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from tiktok_claims.paths import connect_readonly
+from tiktok_claims.reference import metric_labels
 from tiktok_claims.summaries._render import write_summary
 from tiktok_claims.summaries._stats_common import ci, magnitude, num, p_text
 
@@ -18,13 +19,7 @@ from tiktok_claims.summaries._stats_common import ci, magnitude, num, p_text
 G_CUTS = (0.2, 0.5, 0.8)
 R_CUTS = (0.1, 0.3, 0.5)
 V_CUTS = (0.1, 0.3, 0.5)
-LABELS = {
-    "video_view_count": "views",
-    "video_like_count": "likes",
-    "video_share_count": "shares",
-    "video_download_count": "downloads",
-    "video_comment_count": "comments",
-}
+LABELS = metric_labels()
 
 
 def _tests(con: duckdb.DuckDBPyConnection):
