@@ -27,7 +27,7 @@ def new_release(root: Path) -> Iterator[Path]:
     """Yields an empty folder to write a release into; made current when the block succeeds."""
     releases = Path(root) / "releases"
     releases.mkdir(parents=True, exist_ok=True)
-    name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    name = f"{datetime.now(UTC):%Y%m%dT%H%M%S.%f}-{uuid.uuid4().hex[:6]}"  # sorts by time
     staging = releases / f"{name}.tmp"
     staging.mkdir()
     try:
@@ -43,7 +43,7 @@ def new_release(root: Path) -> Iterator[Path]:
             shutil.rmtree(link, ignore_errors=True)  # a plain folder from before releases
             _point(link, Path("current") / part)
     done = sorted(p for p in releases.iterdir() if not p.name.endswith(".tmp"))
-    for old in done[:-KEEP]:
+    for old in [p for p in done[:-KEEP] if p.name != name]:
         shutil.rmtree(old, ignore_errors=True)
 
 
