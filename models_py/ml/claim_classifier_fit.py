@@ -1,17 +1,15 @@
-"""Train the claim classifier once; the ml.claim_* models each select their table from here."""
+"""Train the claim classifier (or reuse the saved one) and return every result table stacked;
+the ml.claim_* SQL models each select and type their rows."""
 
-from tiktok_claims import import_lock
+import pandas as pd
 
-with import_lock:
-    from tiktok_claims.ml import workers
+from tiktok_claims.ml import train
 
 
 def model(dbt, session):
-    started = workers.start()  # worker processes import sklearn while this one does too
-    with import_lock:
-        from tiktok_claims.ml import persist, train
-
     features = dbt.ref("claim_features").df()
-    result = train.train(features, seed=int(dbt.config.get("seed")), started=started)
-    persist.save(result.champion, result.card)
-    return result.long_table()
+    tables = train.build_tables(features, seed=int(dbt.config.get("seed")))
+    return pd.concat(
+        [df.convert_dtypes().assign(result_kind=name) for name, df in tables.items()],
+        ignore_index=True,
+    )
