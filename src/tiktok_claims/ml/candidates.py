@@ -10,7 +10,6 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import Pipeline
-from xgboost import XGBClassifier
 
 from tiktok_claims.ml.features import FeatureSet, preprocessor
 
@@ -79,7 +78,9 @@ def _forest(seed: int) -> RandomForestClassifier:
     return RandomForestClassifier(n_estimators=50, max_samples=0.5, random_state=seed, n_jobs=1)
 
 
-def _xgboost(seed: int) -> XGBClassifier:
+def _xgboost(seed: int):
+    from xgboost import XGBClassifier  # imported when needed: a reused forest never loads it
+
     return XGBClassifier(
         n_estimators=60, tree_method="hist", eval_metric="logloss", random_state=seed, n_jobs=1
     )
