@@ -86,7 +86,10 @@ def read_card(directory: Path | None = None) -> dict:
     directory = Path(directory) if directory is not None else model_dir()
     card_path = directory / CARD_FILE
     if not card_path.is_file():
-        raise FileNotFoundError(f"{card_path}: no model card, so there is no saved champion (run `make run` to train one)")
+        raise FileNotFoundError(
+            f"{card_path}: no model card, so there is no saved champion "
+            "(run `make run` to train one)"
+        )
     return json.loads(card_path.read_text())
 
 

@@ -57,8 +57,10 @@ def cv_folds(y: np.ndarray, groups: np.ndarray, seed: int, n_splits: int = 5) ->
 # "discovered", "told"; "think", "view", "belief", ...), with a plural -s folded in. Held-out
 # rows then share no opening pattern with the rows the model learns from.
 OPENING_FILLER = frozenset(
-    "a an the my our your his her their i we you he she they someone somebody friend friends "
-    "colleague colleagues colleagues' family family's friends' news media me i'm".split()
+    (
+        "a an the my our your his her their i we you he she they someone somebody friend "
+        "friends colleague colleagues colleagues' family family's friends' news media me i'm"
+    ).split()
 )
 
 
@@ -68,7 +70,7 @@ def phrasing_family(texts: pd.Series) -> pd.Series:
 
     def key(tokens: list[str]) -> str:
         for word in tokens:
-            word = word.strip(",.;:!?\"")
+            word = word.strip(',.;:!?"')
             if word and word not in OPENING_FILLER:
                 # fold 'thinks' into 'think'; leave 'is'/'has' alone
                 return word[:-1] if len(word) > 4 and word.endswith("s") else word

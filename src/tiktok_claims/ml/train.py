@@ -133,7 +133,9 @@ def _fit(model, X, y):
 
 def _calibrated(pipeline: Pipeline, folds) -> CalibratedClassifierCV:
     # ensemble=False: one model refit on all rows, isotonic map from out-of-fold probabilities
-    return CalibratedClassifierCV(clone(pipeline), method=CALIBRATION_METHOD, cv=folds, ensemble=False)
+    return CalibratedClassifierCV(
+        clone(pipeline), method=CALIBRATION_METHOD, cv=folds, ensemble=False
+    )
 
 
 def _recipe(name: str, params: dict, features: F.FeatureSet, seed: int) -> Pipeline:
@@ -233,7 +235,9 @@ def train(data: Data, seed: int, n_jobs: int = 2) -> tuple[object, dict, dict]:
     rec = Recorder(seed)
     validation = {}
     for name, model in fitted.items():
-        params = json.dumps(best_params.get(name, {"threshold": getattr(model, "threshold_", None)}), default=str)
+        params = json.dumps(
+            best_params.get(name, {"threshold": getattr(model, "threshold_", None)}), default=str
+        )
         fs = "with_engagement" if name == BASELINE else "report_time"
         if name == BASELINE:
             cv_scores = {"recall": base_cv["test_recall"].mean(), "f1": base_cv["test_f1"].mean()}
@@ -258,7 +262,10 @@ def train(data: Data, seed: int, n_jobs: int = 2) -> tuple[object, dict, dict]:
     gen_fit = train_rows & ~in_held
     ablations = {k: fs for k, fs in F.FEATURE_SETS.items() if k != F.CHAMPION_FEATURE_SET}
     jobs = [(_calibrated(recipe, folds), X_tr, y_tr)]
-    jobs += [(_recipe(champion_name, best_params[champion_name], fs, seed), X_tr, y_tr) for fs in ablations.values()]
+    jobs += [
+        (_recipe(champion_name, best_params[champion_name], fs, seed), X_tr, y_tr)
+        for fs in ablations.values()
+    ]
     jobs += [(clone(recipe), data.X[gen_fit], data.y[gen_fit])]
     calibrated, *ablated, gen_model = Parallel(n_jobs=n_jobs)(
         delayed(_fit)(m, X, y) for m, X, y in jobs
@@ -278,9 +285,13 @@ def train(data: Data, seed: int, n_jobs: int = 2) -> tuple[object, dict, dict]:
     calibration_note = note + ("; kept" if keep else "; not kept")
 
     for (set_name, _), model in zip(ablations.items(), ablated, strict=True):
-        rec.add(champion_name, "validation", y_va, model.predict_proba(X_va)[:, 1], set_name, "ablation")
+        rec.add(
+            champion_name, "validation", y_va, model.predict_proba(X_va)[:, 1], set_name, "ablation"
+        )
         if set_name == "with_engagement":  # the comparison row, next to the champion's test
-            rec.add(champion_name, "test", y_te, model.predict_proba(X_te)[:, 1], set_name, "ablation")
+            rec.add(
+                champion_name, "test", y_te, model.predict_proba(X_te)[:, 1], set_name, "ablation"
+            )
 
     p_gen = gen_model.predict_proba(data.X[in_held])[:, 1]
     gen_note = (
@@ -354,7 +365,11 @@ def importance(champion, name: str, X_va, y_va, seed: int) -> pd.DataFrame:
     else:  # naive Bayes: how far a term's log probability differs between the classes
         values = np.abs(model.feature_log_prob_[1] - model.feature_log_prob_[0])
         method = "abs_log_probability_ratio"
-    text_terms = set(pipeline.named_steps["prep"].named_transformers_.get("text", None).vocabulary_) if "text" in pipeline.named_steps["prep"].named_transformers_ else set()
+    text_terms = (
+        set(pipeline.named_steps["prep"].named_transformers_.get("text", None).vocabulary_)
+        if "text" in pipeline.named_steps["prep"].named_transformers_
+        else set()
+    )
     own = pd.DataFrame(
         {
             "feature": [f"term: {n}" if n in text_terms else n for n in names],
@@ -459,6 +474,8 @@ def build_tables(
         persist.save(champion, card, directory, results=training)
     tables = evaluate(champion, card, data)
     for kind, frame in training.items():
-        tables[kind] = pd.concat([frame, tables[kind]], ignore_index=True) if kind in tables else frame
+        tables[kind] = (
+            pd.concat([frame, tables[kind]], ignore_index=True) if kind in tables else frame
+        )
     tables["metrics"]["is_champion"] = tables["metrics"]["is_champion"].fillna(False).astype(bool)
     return tables
