@@ -33,6 +33,7 @@ from tiktok_claims.ml import persist
 from tiktok_claims.ml.candidates import (
     BASELINE,
     CANDIDATES,
+    DISPLAY_NAMES,
     RANDOM_FOREST,
     TEXT_GRID,
     ViewThresholdClassifier,
@@ -156,14 +157,16 @@ def pick_champion(validation: dict[str, dict]) -> tuple[str, str]:
     best = max(validation, key=rank)
     tied = [n for n in validation if rank(n)[:2] == rank(best)[:2]]
     runner = max((n for n in validation if n not in tied), key=rank, default=None)
+    name = DISPLAY_NAMES
     why = "the highest validation claim recall, then F1"
     if len(tied) > 1:
-        why += f"; exact tie with {', '.join(n for n in tied if n != best)}, broken for the forest"
+        others = ", ".join(name[n] for n in tied if n != best)
+        why += f"; an exact tie with {others}, which goes to the random forest"
     if runner is not None:
         gap_r = validation[best]["recall"] - validation[runner]["recall"]
         gap_f = validation[best]["f1"] - validation[runner]["f1"]
-        why += f"; ahead of {runner} by {gap_r:+.4f} recall and {gap_f:+.4f} F1"
-    return best, f"champion {best}: {why}"
+        why += f"; ahead of {name[runner]} by {gap_r:+.4f} recall and {gap_f:+.4f} F1"
+    return best, f"{name[best]} won: {why}"
 
 
 def train(data: Data, seed: int, n_jobs: int = 2) -> tuple[object, dict, dict]:
@@ -295,9 +298,10 @@ def train(data: Data, seed: int, n_jobs: int = 2) -> tuple[object, dict, dict]:
 
     p_gen = gen_model.predict_proba(data.X[in_held])[:, 1]
     gen_note = (
-        f"trained on the {int(gen_fit.sum())} training rows outside the held-out opening "
-        f"patterns ({', '.join(sorted(held))}); scored on all {int(in_held.sum())} labeled rows "
-        "that open with them; the champion's settings, uncalibrated; nothing tuned on it"
+        f"trained on the {int(gen_fit.sum()):,} training videos whose opening clause does not "
+        f"turn on {', '.join(repr(w) for w in sorted(held))}; scored on all "
+        f"{int(in_held.sum()):,} labeled videos whose opening does; the champion's settings, "
+        "uncalibrated; nothing tuned on it"
     )
     rec.add(champion_name, "generalisation", data.y[in_held], p_gen, note=gen_note)
     lap("scoring")
