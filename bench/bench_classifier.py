@@ -22,7 +22,6 @@ from __future__ import annotations
 import ast
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -172,9 +171,10 @@ def main() -> None:
         for _ in range(REPEATS)
     ]
     seconds = sorted(r["seconds"] for r in runs)[len(runs) // 2]
+    each = ", ".join(f"{r['seconds']:.1f}" for r in runs)
     print(
         f"tiktok-claims score: {SCORE_ROWS:,} rows, median {seconds:.1f} s "
-        f"({', '.join(f'{r['seconds']:.1f}' for r in runs)}) = {SCORE_ROWS / seconds:,.0f} "
+        f"({each}) = {SCORE_ROWS / seconds:,.0f} "
         f"rows/s end to end (goal >= 100,000), peak RSS "
         f"{max(r['peak_rss_mb'] for r in runs):,.0f} MB (goal <= 2,048)",
         flush=True,
