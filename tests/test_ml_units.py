@@ -1,23 +1,29 @@
-"""Claim classifier units on hand-made data: splits, fold matrices, the search, calibration,
-the one-rule baseline, model loading."""
+"""Claim classifier units on hand-made data: splits, the unseen-wording groups, the selection
+rules, intervals and curves, model loading, the whole fit (train, then reuse), and scoring."""
 
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import clone
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.isotonic import IsotonicRegression
+from sklearn.calibration import calibration_curve
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import ParameterGrid, cross_val_predict, cross_validate
+from sklearn.metrics import precision_recall_curve
+from statsmodels.stats.proportion import proportion_confint
 
+from tiktok_claims.ml import evaluation as E
 from tiktok_claims.ml import features as F
-from tiktok_claims.ml import persist
+from tiktok_claims.ml import persist, scoring
 from tiktok_claims.ml import train as T
-from tiktok_claims.ml.candidates import CANDIDATES, IsotonicCalibrated, ViewThresholdClassifier
-from tiktok_claims.ml.splits import assign_splits, cv_folds, text_groups
+from tiktok_claims.ml.candidates import ViewThresholdClassifier
+from tiktok_claims.ml.splits import (
+    assign_splits,
+    cv_folds,
+    held_out_families,
+    phrasing_family,
+    text_groups,
+)
 
 
 def _labeled_rows(n=2000, seed=0):
@@ -116,70 +122,307 @@ def test_other_training_data_is_refused(saved_model):
         persist.load(directory, training_data_sha256="def")
 
 
-def _feature_rows(n=600, seed=2):
-    """Feature-mart-like inputs: every numeric feature, texts with shared n-grams (and ties)."""
+def test_opening_pattern_is_the_first_word_after_the_subject():
+    texts = pd.Series(
+        [
+            "a friend read online that x",
+            "someone learned from the news that y",
+            "my colleagues' view is that z",
+            "our thinking is that w",
+            "i think that v",
+            "a colleague thinks that u",
+            None,
+        ]
+    )
+    assert list(phrasing_family(texts)) == [
+        "read",
+        "learned",
+        "view",
+        "thinking",
+        "think",
+        "think",
+        "",
+    ]
+
+
+def test_held_out_families_cover_both_classes_and_never_meet_training():
+    rng = np.random.default_rng(0)
+    claim_words, opinion_words = ["read", "learned", "heard", "saw"], ["think", "feel", "believe"]
+    family = pd.Series(
+        [rng.choice(claim_words) for _ in range(300)]
+        + [rng.choice(opinion_words) for _ in range(300)]
+    )
+    y = np.r_[np.ones(300, int), np.zeros(300, int)]
+    held = held_out_families(family, y, seed=1, share=0.2)
+    held_rows = family.isin(held).to_numpy()
+    assert set(family[held_rows]) == held and not held & set(family[~held_rows])
+    for cls in (0, 1):
+        assert (held_rows & (y == cls)).sum() >= 0.2 * (y == cls).sum()
+        assert ((~held_rows) & (y == cls)).any()  # the class is still trained on
+
+
+def test_champion_rule_recall_then_f1_and_exact_ties_go_to_the_forest():
+    m = {
+        "logistic_regression": {"recall": 1.0, "f1": 1.0},
+        "random_forest": {"recall": 1.0, "f1": 1.0},
+        "xgboost": {"recall": 0.99, "f1": 0.999},
+    }
+    assert T.pick_champion(m)[0] == "random_forest"
+    m["logistic_regression"]["f1"] = 1.0 + 1e-9  # not an exact tie any more
+    assert T.pick_champion(m)[0] == "logistic_regression"
+    m["xgboost"] = {"recall": 1.0 + 1e-9, "f1": 0.5}  # recall first
+    name, reason = T.pick_champion(m)
+    assert name == "xgboost" and "Logistic regression" in reason
+    cv = {"mean_test_recall": [0.9, 1.0, 1.0], "mean_test_f1": [0.99, 0.95, 0.97]}
+    assert T.recall_then_f1(cv) == 2
+
+
+def test_wilson_intervals_equal_statsmodels():
+    y = np.r_[np.ones(120, int), np.zeros(80, int)]
+    p = np.r_[np.ones(110), np.zeros(10), np.ones(7), np.zeros(73)]
+    ci = E.intervals(y, p, seed=0)
+    tp, fn, fp = 110, 10, 7
+    low, high = proportion_confint(tp, tp + fn, alpha=0.05, method="wilson")
+    assert (ci["recall_ci_low"], ci["recall_ci_high"]) == pytest.approx((low, high), abs=1e-12)
+    low, high = proportion_confint(tp, tp + fp, alpha=0.05, method="wilson")
+    assert (ci["precision_ci_low"], ci["precision_ci_high"]) == pytest.approx((low, high))
+    f1 = 2 * tp / (2 * tp + fp + fn)
+    assert ci["f1_ci_low"] < f1 < ci["f1_ci_high"]
+    # a plain row bootstrap gives about the same F1 interval
+    rng = np.random.default_rng(1)
+    rows = rng.integers(0, len(y), size=(2000, len(y)))
+    yb, pb = y[rows] == 1, p[rows] >= 0.5
+    tpb = (yb & pb).sum(1)
+    f1b = 2 * tpb / (2 * tpb + (~yb & pb).sum(1) + (yb & ~pb).sum(1))
+    assert ci["f1_ci_low"] == pytest.approx(np.percentile(f1b, 2.5), abs=0.01)
+    assert ci["f1_ci_high"] == pytest.approx(np.percentile(f1b, 97.5), abs=0.01)
+    # at zero errors the proportions' intervals are not [1, 1]
+    perfect = E.intervals(y, (y == 1).astype(float), seed=0)
+    assert perfect["recall_ci_low"] < 1 and perfect["f1_ci_low"] == 1.0
+
+
+def test_curves_follow_sklearn_and_capacity_counts_the_top():
+    rng = np.random.default_rng(2)
+    y = (rng.random(400) < 0.4).astype(int)
+    p = np.clip(y * 0.6 + rng.random(400) * 0.5, 0, 1)
+    curves = E.curves(y, p)
+    pr = curves[curves["curve"] == "precision_recall"]
+    precision, recall, thresholds = precision_recall_curve(y, p)
+    np.testing.assert_allclose(pr["threshold"], thresholds)
+    np.testing.assert_allclose(pr["x"], recall[:-1])
+    cal = curves[curves["curve"] == "calibration"]
+    observed, predicted = calibration_curve(y, p, n_bins=10)
+    np.testing.assert_allclose(cal["y"], observed)
+    counts = np.histogram(p, bins=np.linspace(0, 1, 11))[0]
+    assert list(cal["n"]) == list(counts[counts > 0])
+    cap = E.capacity(y, p, queue_size=4000).set_index("daily_capacity")
+    assert cap.loc[1000, "test_videos_reviewed"] == 100  # a quarter of the queue
+    top = y[np.argsort(-p, kind="stable")][:100]
+    assert cap.loc[1000, "precision_at_k"] == top.mean()
+    assert cap.loc[1000, "recall_at_k"] == top.sum() / y.sum()
+
+
+def _features(n=500, seed=3):
+    """Feature-mart rows: claims open with 'read'/'learned'/'heard', opinions with
+    'think'/'feel'/'believe'; a few unlabeled rows without text."""
     rng = np.random.default_rng(seed)
-    y = (rng.random(n) < 0.5).astype(int)
-    X = pd.DataFrame(
-        {c: rng.gamma(2.0, 100.0, n) * (1 + 4 * y) for c in F.FEATURE_SETS["all"].numeric}
+    y = rng.random(n) < 0.5
+    topics = ["cats", "the moon", "tea", "rivers", "old maps", "jazz", "bread", "trains"]
+    claim = [
+        f"a friend {rng.choice(['read', 'learned', 'heard'])} that {rng.choice(topics)} "
+        f"has {i} parts"
+        for i in range(n)
+    ]
+    opinion = [
+        f"i {rng.choice(['think', 'feel', 'believe'])} that {rng.choice(topics)} is great {i}"
+        for i in range(n)
+    ]
+    frame = pd.DataFrame(
+        {
+            "video_id": np.arange(n) + 1000,
+            "claim_status": np.where(y, "claim", "opinion"),
+            "is_labeled": True,
+            "is_claim": pd.array(y, dtype="boolean"),
+            F.TEXT_COLUMN: np.where(y, claim, opinion),
+            "verified_status__verified": (rng.random(n) < 0.1).astype(int),
+            "video_duration_sec": rng.integers(5, 60, n).astype(float),
+        }
     )
-    X.loc[rng.random(n) < 0.05, "video_view_count"] = np.nan  # the imputer has work to do
-    words = np.array(
-        ["someone", "told", "me", "that", "a", "friend", "read", "the", "news", "online", "claim"]
-    )
-    X[F.TEXT_COLUMN] = [" ".join(rng.choice(words, 8)) for _ in range(n)]
-    return X, y
+    for c in F.COUNTS:
+        frame[c] = rng.gamma(2.0, 100.0, n) * (1 + 9 * y)
+    for i, c in enumerate(F.BAN_STATUS):
+        frame[c] = (rng.integers(0, 3, n) == i).astype(int)
+    unlabeled = frame.index[-10:]
+    frame.loc[unlabeled, ["claim_status", "is_claim", F.TEXT_COLUMN]] = None
+    frame.loc[unlabeled, "is_labeled"] = False
+    return frame
 
 
-def test_fold_matrices_equal_a_preprocessor_fit_on_each_fold():
-    X, y = _feature_rows()
-    folds = cv_folds(y, text_groups(X[F.TEXT_COLUMN]), seed=1)
-    for feature_set in (F.FEATURE_SETS["all"], F.FEATURE_SETS["engagement_only"]):
-        fast = F.fold_matrices(feature_set, X, folds)
-        for (fit_rows, eval_rows), (A, B) in zip(folds, fast, strict=True):
-            prep = F.preprocessor(feature_set).fit(X.iloc[fit_rows])
-            np.testing.assert_array_equal(A, prep.transform(X.iloc[fit_rows]))
-            np.testing.assert_array_equal(B, prep.transform(X.iloc[eval_rows]))
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("model")
+    tables = T.build_tables(_features(), seed=0, directory=directory, n_jobs=1)
+    return directory, tables
 
 
-def test_search_scores_and_out_of_fold_probabilities_match_sklearn():
-    X, y = _feature_rows()
-    folds = cv_folds(y, text_groups(X[F.TEXT_COLUMN]), seed=1)
-    forest = next(c for c in CANDIDATES if c.name == "random_forest")
-    pipeline = forest.build(F.FEATURE_SETS["all"], 0)
-    searched = {forest.name: (pipeline, forest.grid, forest.size)}
-    fold_data = F.fold_matrices(F.FEATURE_SETS["all"], X, folds)
-    result = T._search(searched, X, y, fold_data, folds, n_jobs=1)[forest.name]
-    # The chosen setting is reported at full size, and is one of the grid's.
-    assert result.params["model__n_estimators"] == pipeline.get_params()["model__n_estimators"]
-    grid_points = [dict(p) for p in ParameterGrid(forest.grid)]
-    assert {k: v for k, v in result.params.items() if k in forest.grid} in grid_points
-    chosen = clone(pipeline).set_params(**result.params)
-    oof = cross_val_predict(chosen, X, y, cv=folds, method="predict_proba")[:, 1]
-    np.testing.assert_allclose(result.oof, oof)
-    recall = cross_validate(chosen, X, y, cv=folds, scoring="recall")["test_score"]
-    assert result.cv["recall"] == pytest.approx(recall.mean())
-    np.testing.assert_allclose(
-        result.model.predict_proba(X), clone(chosen).fit(X, y).predict_proba(X)
-    )
+def test_fit_saves_a_card_with_report_time_features(fitted):
+    directory, tables = fitted
+    card = persist.read_card(directory)
+    assert card["feature_set"] == "report_time"
+    assert card["features"] == [F.TEXT_COLUMN, "verified_status__verified", "video_duration_sec"]
+    assert "ban" in card["feature_set_reason"]
+    metrics = tables["metrics"]
+    champion = metrics[metrics["is_champion"]]
+    assert set(champion["split"]) == {"cv", "validation", "test", "generalisation"}
+    assert (champion[champion["split"] == "test"]["recall"] == 1.0).all()
+    ablation = metrics[metrics["is_ablation"]]
+    assert set(ablation["feature_set"]) == {"with_engagement", "text_only", "engagement_only"}
+    assert set(metrics["model_name"]) == {
+        "baseline_view_threshold",
+        "logistic_regression",
+        "naive_bayes",
+        "random_forest",
+        "xgboost",
+    }
 
 
-def test_isotonic_on_out_of_fold_probabilities_equals_sklearn_calibration():
-    X, y = _feature_rows(seed=3)
-    X = X.drop(columns=F.TEXT_COLUMN).fillna(0)
-    folds = cv_folds(y, np.arange(len(y)), seed=4)
-    forest = RandomForestClassifier(n_estimators=20, max_depth=3, random_state=0)
-    oof = cross_val_predict(forest, X, y, cv=folds, method="predict_proba")[:, 1]
-    ours = IsotonicCalibrated(
-        clone(forest).fit(X, y), IsotonicRegression(out_of_bounds="clip").fit(oof, y)
-    )
-    theirs = CalibratedClassifierCV(forest, method="isotonic", cv=folds, ensemble=False)
-    np.testing.assert_allclose(ours.predict_proba(X), theirs.fit(X, y).predict_proba(X))
-    assert list(ours.predict(X)) == list(theirs.predict(X))
+def test_unscorable_rows_get_manual_review_not_a_made_up_score(fitted):
+    _, tables = fitted
+    predictions = tables["predictions"]
+    manual = predictions[predictions["needs_manual_review"]]
+    assert len(manual) == 10 and (manual["split"] == "unlabeled").all()
+    assert manual["claim_probability"].isna().all() and manual["predicted_label"].isna().all()
+    assert (manual["manual_review_reason"] == "no transcription").all()
+    assert predictions.loc[~predictions["needs_manual_review"], "claim_probability"].notna().all()
+
+
+def test_same_data_reuses_the_saved_champion_and_other_data_retrains(fitted, tmp_path):
+    directory, tables = fitted
+    card = persist.read_card(directory)
+    again = T.build_tables(_features(), seed=0, directory=directory, n_jobs=1)
+    assert persist.read_card(directory)["created_at"] == card["created_at"]  # not retrained
+    pd.testing.assert_frame_equal(again["predictions"], tables["predictions"])
+    pd.testing.assert_frame_equal(again["metrics"], tables["metrics"], check_dtype=False)
+    other = tmp_path / "other"
+    import shutil
+
+    shutil.copytree(directory, other)
+    T.build_tables(_features(seed=4), seed=0, directory=other, n_jobs=1)
+    assert persist.read_card(other)["training_data_sha256"] != card["training_data_sha256"]
 
 
 def test_training_refuses_repeated_video_ids():
-    X, y = _feature_rows(n=40)
-    features = X.assign(video_id=np.arange(40) % 39, is_labeled=True, is_claim=y.astype(bool))
+    features = _features(n=40)
+    features["video_id"] = np.arange(40) % 39
     with pytest.raises(ValueError, match=r"video_id not unique \(repeated: \[0\]\)"):
-        T.train(features, seed=0, n_jobs=1)
+        T.build_tables(features, seed=0, n_jobs=1)
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2)])
+def test_duckdb_tfidf_equals_sklearn(ngram_range):
+    import duckdb
+
+    texts = [
+        "Someone READ that 2 cats_x eat 10% of a café's bread!",
+        "naïve  views, i think; it's a  b c",
+        "a",
+        "the news said—über 1,000 trains run",
+        "unknown words only zzz qqq",
+    ] * 3
+    vectorizer = TfidfVectorizer(ngram_range=ngram_range, max_features=25).fit(texts[:10])
+    assert scoring._tfidf_supported(vectorizer)
+    with duckdb.connect() as con:
+        con.register("docs", pd.DataFrame({"rid": range(len(texts)), "text": texts}))
+        ours = scoring._tfidf_sql(con, vectorizer, len(texts))
+    np.testing.assert_allclose(ours.toarray(), vectorizer.transform(texts).toarray(), atol=1e-12)
+
+
+RAW_HEADER = (
+    "#,claim_status,video_id,video_duration_sec,video_transcription_text,verified_status,"
+    "author_ban_status,video_view_count,video_like_count,video_share_count,"
+    "video_download_count,video_comment_count\n"
+)
+
+
+def _raw(path, lines):
+    path.write_text(RAW_HEADER + "".join(line + "\n" for line in lines))
+    return path
+
+
+def test_score_file_scores_flags_and_rejects(fitted, tmp_path):
+    directory, _ = fitted
+    raw = _raw(
+        tmp_path / "in.csv",
+        [
+            "1,claim,11,20,a friend read that tea has 3 parts,not verified,active,1,1,1,1,1",
+            "2,,12,30,i feel that jazz is great,verified,banned,#N/A,#N/A,#N/A,#N/A,#N/A",
+            "3,,13,#N/A,#N/A,not verified,active,#N/A,#N/A,#N/A,#N/A,#N/A",
+            "4,claim,abc,20,bad id,not verified,active,1,1,1,1,1",
+            "5,claim,11,20,duplicate id,not verified,active,1,1,1,1,1",
+        ],
+    )
+    out, rows, rejected = scoring.score_file(raw, tmp_path / "out.parquet", directory)
+    scored = pd.read_parquet(out)
+    assert list(scored.columns) == list(scoring.OUTPUT_COLUMNS)
+    assert rows == 3 and list(scored["video_id"]) == [11, 12, 13]
+    assert list(scored["predicted_label"][:2]) == ["claim", "opinion"]
+    assert list(scored["needs_manual_review"]) == [False, False, True]
+    assert scored["manual_review_reason"][2] == "no transcription"
+    card = persist.read_card(directory)
+    assert (scored["model_version"] == scoring.model_version(card)).all()
+    assert sorted(rejected["rejection_reason"]) == ["duplicate video_id", "non-numeric video_id"]
+    assert rows + len(rejected) == 5  # every input line is scored, flagged or rejected
+    reported = pd.read_csv(tmp_path / "out.rejected.csv")
+    assert list(reported["source_row_number"]) == [4, 5]
+    # the same probabilities as the saved pipeline's own predict_proba
+    model, _ = persist.load(directory)
+    frame = pd.DataFrame(
+        {
+            F.TEXT_COLUMN: ["a friend read that tea has 3 parts", "i feel that jazz is great"],
+            "verified_status__verified": [0, 1],
+            "video_duration_sec": [20.0, 30.0],
+        }
+    )
+    np.testing.assert_allclose(scored["claim_probability"][:2], model.predict_proba(frame)[:, 1])
+
+
+def test_score_file_bad_input_is_one_sentence(fitted, tmp_path):
+    directory, _ = fitted
+    cases = {
+        "empty.csv": ("", "the file is empty"),
+        "header.csv": (RAW_HEADER, "no rows to score"),
+        "cols.csv": ("video_id,claim_status\n1,claim\n", "missing required column"),
+        "rejected.csv": (
+            RAW_HEADER + "1,claim,x,20,t,not verified,active,1,1,1,1,1\n",
+            "every row was rejected",
+        ),
+    }
+    for name, (text, expected) in cases.items():
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(ValueError, match=expected) as caught:
+            scoring.score_file(path, tmp_path / "o.csv", directory)
+        message = str(caught.value)
+        assert str(path) in message and "\n" not in message and "Error:" not in message
+
+
+def test_cli_score_refuses_a_changed_model(fitted, tmp_path, capsys):
+    import shutil
+
+    from tiktok_claims import cli
+
+    directory = tmp_path / "model"
+    shutil.copytree(fitted[0], directory)
+    raw = _raw(tmp_path / "in.csv", ["1,claim,11,20,a friend read x,not verified,active,1,1,1,1,1"])
+    assert (
+        cli.main(
+            ["score", str(raw), "--out", str(tmp_path / "o.csv"), "--model-dir", str(directory)]
+        )
+        == 0
+    )
+    with (directory / persist.MODEL_FILE).open("ab") as fh:
+        fh.write(b"\0")
+    capsys.readouterr()
+    assert cli.main(["score", str(raw), "--model-dir", str(directory)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "changed after training" in err and "\n" not in err

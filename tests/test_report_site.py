@@ -225,7 +225,9 @@ def test_classifier_numbers_match_the_warehouse(site, warehouse):
         "count(*) filter (where actual_label = 'opinion' and predicted_label = 'claim') "
         "from ml.claim_predictions where split = 'test'"
     ).fetchall()[0]
-    assert model in text and variant in text
+    from tiktok_claims.ml.candidates import DISPLAY_NAMES
+
+    assert DISPLAY_NAMES[model] in text and model not in text and variant
     assert pct(tp / (tp + fn)) in text
     assert pct(tp / (tp + fp)) in text
     assert pct(tp / (tp + fn)) in site["pages"]["/"]["text"]
@@ -242,7 +244,8 @@ def test_queue_top_matches_the_warehouse(site, warehouse):
     top = warehouse.sql(
         "select p.video_id from ml.claim_predictions as p "
         "inner join marts.fct_videos as f on p.video_id = f.video_id "
-        "order by p.predicted_label = 'claim' desc, round(p.claim_probability, 2) desc, "
+        "order by p.predicted_label = 'claim' desc, p.needs_manual_review desc, "
+        "round(p.claim_probability, 2) desc, "
         "f.video_view_count desc nulls last, p.claim_probability desc, p.video_id limit 1"
     ).fetchall()[0][0]
     first = scalar(warehouse, "select video_id from marts.moderation_queue where queue_rank = 1")

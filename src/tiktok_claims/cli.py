@@ -1,4 +1,5 @@
-"""Command line: `publish` writes figures and summaries; `synth` writes a synthetic dataset."""
+"""Command line: `publish` writes figures and summaries; `synth` writes a synthetic dataset;
+`score` scores a raw-schema file with the saved champion."""
 
 from __future__ import annotations
 
@@ -33,7 +34,21 @@ def main(argv: list[str] | None = None) -> int:
     synth.add_argument("--rows", type=int, default=synthetic.DEFAULT_ROWS)
     synth.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
     synth.add_argument("--out", default=synthetic.DEFAULT_PATH)
+    score = sub.add_parser(
+        "score",
+        help="score a raw-schema CSV/Parquet file with the saved champion (never retrains)",
+        description="Writes video_id, claim_probability, predicted_label (claim when "
+        "claim_probability >= 0.5), model_version, needs_manual_review and its reason; "
+        "rejected rows go to <out>.rejected.csv with their reasons.",
+    )
+    score.add_argument("file")
+    score.add_argument("--out", help="output path; .parquet writes Parquet, else CSV")
+    score.add_argument(
+        "--model-dir", help="folder of the saved champion (default: warehouse/models)"
+    )
     args = parser.parse_args(argv)
+    if args.command == "score":
+        return _score(args)
     try:
         if args.command == "publish":
             publish()
@@ -42,4 +57,25 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _score(args) -> int:
+    # imported here: `publish` and `synth` do not need scikit-learn
+    from tiktok_claims.ml import persist, scoring
+
+    try:
+        out, rows, rejected = scoring.score_file(args.file, args.out, args.model_dir)
+    except (FileNotFoundError, ValueError, persist.ModelMismatchError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {rows:,} rows scored -> {out}", file=sys.stderr)
+    if len(rejected):
+        reasons = rejected["rejection_reason"].value_counts()
+        detail = ", ".join(f"{reason} ({n:,})" for reason, n in reasons.items())
+        print(
+            f"{args.file}: {len(rejected):,} rows rejected and not scored: {detail} "
+            f"-> {out.with_name(out.stem + '.rejected.csv')}",
+            file=sys.stderr,
+        )
     return 0

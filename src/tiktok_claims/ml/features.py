@@ -1,4 +1,11 @@
-"""Feature groups of marts.claim_features and the preprocessing each model uses."""
+"""Feature sets of marts.claim_features, named by when they are known, and the preprocessing.
+
+`report_time` is what a moderator has when a report arrives: the transcription, whether the
+account is verified and how long the video is. Author ban status is left out of it: a ban can
+follow from the very claim being judged (banned authors post 88% claims in the real file), so
+it is a moderation outcome, not a report-time fact. `with_engagement` adds the final counts
+and per-view rates, which a just-reported video has not reached yet.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +14,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.impute import SimpleImputer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import MinMaxScaler
 
 TEXT_COLUMN = "video_transcription_text"
 LABEL_COLUMN = "is_claim"
 ID_COLUMN = "video_id"
-# The team's earlier work: 2-3-word n-grams, the 15 most frequent (on training rows).
-NGRAM_RANGE = (2, 3)
-MAX_NGRAMS = 15
+# TF-IDF defaults; the search tunes both (the course's 15 n-grams live in bench/notebook_flow.py).
+MAX_FEATURES = 300
+NGRAM_RANGE = (1, 2)
 
-ENGAGEMENT = [
-    "video_duration_sec",
+REPORT_TIME_NUMERIC = ("verified_status__verified", "video_duration_sec")
+COUNTS = (
     "video_view_count",
     "video_like_count",
     "video_share_count",
@@ -28,42 +35,63 @@ ENGAGEMENT = [
     "comments_per_view",
     "shares_per_view",
     "downloads_per_view",
-]
-TEXT_SHAPE = ["transcription_char_count", "transcription_word_count"]
-VERIFIED = ["verified_status__verified", "verified_status__not_verified"]
-BAN_STATUS = [
+)
+BAN_STATUS = (
     "author_ban_status__active",
     "author_ban_status__under_review",
     "author_ban_status__banned",
-]
+)
+BAN_STATUS_REASON = (
+    "author ban status is left out: a ban can be set after, and because of, the claim being "
+    "judged, so it is not known when a report arrives (it would leak the label)"
+)
 
 
 @dataclass(frozen=True)
 class FeatureSet:
-    """Numeric columns plus, optionally, the transcription n-grams."""
+    """Numeric columns plus, optionally, the transcription's TF-IDF terms."""
 
     numeric: tuple[str, ...]
     text: bool
 
     @property
     def input_columns(self) -> list[str]:
-        return [*self.numeric, *([TEXT_COLUMN] if self.text else [])]
+        return [*([TEXT_COLUMN] if self.text else []), *self.numeric]
 
 
 FEATURE_SETS: dict[str, FeatureSet] = {
-    "all": FeatureSet((*ENGAGEMENT, *TEXT_SHAPE, *VERIFIED, *BAN_STATUS), text=True),
-    "engagement_only": FeatureSet(tuple(ENGAGEMENT), text=False),
-    "text_only": FeatureSet(tuple(TEXT_SHAPE), text=True),
-    # Ban status may be decided after the claim is judged: not known at report time.
-    "no_ban_status": FeatureSet((*ENGAGEMENT, *TEXT_SHAPE, *VERIFIED), text=True),
+    "report_time": FeatureSet(REPORT_TIME_NUMERIC, text=True),
+    "with_engagement": FeatureSet((*REPORT_TIME_NUMERIC, *COUNTS), text=True),
+    # ablations
+    "text_only": FeatureSet((), text=True),
+    "engagement_only": FeatureSet(("video_duration_sec", *COUNTS), text=False),
 }
+CHAMPION_FEATURE_SET = "report_time"
+ALL_NUMERIC = tuple(dict.fromkeys(c for fs in FEATURE_SETS.values() for c in fs.numeric))
 
 
 def prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """Model inputs from feature-mart rows: numbers as float, missing text as ''."""
-    out = frame[list(FEATURE_SETS["all"].numeric)].astype("float64")
-    out[TEXT_COLUMN] = frame[TEXT_COLUMN].fillna("").astype(str)
+    """Model inputs from feature-mart rows: numbers as float (NaN kept), text as str."""
+    out = pd.DataFrame({TEXT_COLUMN: frame[TEXT_COLUMN].fillna("").astype(str)})
+    for column in ALL_NUMERIC:
+        if column in frame:
+            out[column] = frame[column].astype("float64")
     return out
+
+
+def missing_inputs(frame: pd.DataFrame, feature_set: FeatureSet) -> pd.Series:
+    """Per row, why it cannot be scored ('' when it can): an input the model reads is missing.
+
+    No value is made up (no median fill): such a row goes to a moderator unscored.
+    """
+    reasons = pd.Series("", index=frame.index, dtype=object)
+    if feature_set.text:
+        text = frame[TEXT_COLUMN]
+        reasons[text.isna() | (text.astype(str).str.strip() == "")] = "no transcription"
+    for column in feature_set.numeric:
+        gap = frame[column].isna() & (reasons == "")
+        reasons[gap] = f"no {column.replace('_', ' ')}"
+    return reasons
 
 
 def labels(frame: pd.DataFrame) -> np.ndarray:
@@ -72,44 +100,12 @@ def labels(frame: pd.DataFrame) -> np.ndarray:
 
 
 def preprocessor(feature_set: FeatureSet) -> ColumnTransformer:
-    """Median-impute numbers (unlabeled rows have no counts); n-gram counts for the text."""
-    parts = [("num", SimpleImputer(strategy="median"), list(feature_set.numeric))]
+    """TF-IDF of the transcription (fit on the rows it is fit on: training folds only), and
+    numbers scaled to [0, 1] (clipped, so naive Bayes never sees a negative value)."""
+    parts = []
     if feature_set.text:
-        vectorizer = CountVectorizer(ngram_range=NGRAM_RANGE, max_features=MAX_NGRAMS)
-        parts.append(("ngram", vectorizer, TEXT_COLUMN))
-    # Dense output: 32 columns at most, and every model accepts it.
-    return ColumnTransformer(parts, sparse_threshold=0, verbose_feature_names_out=False)
-
-
-def fold_matrices(feature_set: FeatureSet, X: pd.DataFrame, folds: list) -> list[tuple]:
-    """What preprocessor(feature_set), fit on each fold's training rows, outputs for the
-    fold's training and held-out rows, without counting the n-grams once per fold.
-
-    Every row's n-grams are counted once. A fold's vocabulary is then its training rows'
-    MAX_NGRAMS most frequent, picked exactly as CountVectorizer(max_features) picks them
-    (same counts in the same order, same argsort), so the matrices equal a per-fold fit.
-    """
-    numeric = list(feature_set.numeric)
-    counts = None
-    if feature_set.text:
-        # the preprocessor's own vectorizer, every n-gram kept: the same analyzer by construction
-        steps = {name: step for name, step, _ in preprocessor(feature_set).transformers}
-        every = steps["ngram"].set_params(max_features=None)
-        counts = every.fit_transform(X[TEXT_COLUMN]).tocsr()
-    out = []
-    for fit_rows, eval_rows in folds:
-        imputer = SimpleImputer(strategy="median").fit(X.iloc[fit_rows][numeric])
-        keep = []
-        if counts is not None:
-            totals = np.asarray(counts[fit_rows].sum(axis=0)).ravel()
-            seen = np.flatnonzero(totals)
-            keep = np.sort(seen[(-totals[seen]).argsort()[:MAX_NGRAMS]])
-
-        def block(rows, imputer=imputer, keep=keep):
-            parts = [imputer.transform(X.iloc[rows][numeric])]
-            if counts is not None:
-                parts.append(counts[rows][:, keep].toarray())
-            return np.hstack(parts).astype(np.float64)
-
-        out.append((block(fit_rows), block(eval_rows)))
-    return out
+        vectorizer = TfidfVectorizer(max_features=MAX_FEATURES, ngram_range=NGRAM_RANGE)
+        parts.append(("text", vectorizer, TEXT_COLUMN))
+    if feature_set.numeric:
+        parts.append(("num", MinMaxScaler(clip=True), list(feature_set.numeric)))
+    return ColumnTransformer(parts, verbose_feature_names_out=False)

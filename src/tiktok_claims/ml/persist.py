@@ -10,12 +10,15 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+import pandas as pd
 import skops.io as sio
 
 from tiktok_claims.paths import warehouse_path
 
 MODEL_FILE = "claim_classifier.skops"
 CARD_FILE = "claim_classifier.card.json"
+# What only a fit can tell (CV, other candidates, ablation, unseen wording), reused with the model.
+RESULTS_FILE = "claim_classifier.training.parquet"
 # Libraries whose version changes how the saved model loads or predicts.
 LIBRARIES = ("scikit-learn", "xgboost-cpu", "numpy", "scipy", "skops", "joblib")
 
@@ -41,12 +44,19 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save(model, card: dict, directory: Path | None = None) -> Path:
-    """Write the model and its card; returns the model path."""
+def save(model, card: dict, directory: Path | None = None, results: dict | None = None) -> Path:
+    """Write the model, its training-time result tables and its card; returns the model path."""
     directory = Path(directory) if directory is not None else model_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / MODEL_FILE
     sio.dump(model, path)
+    if results is not None:
+        stacked = pd.concat(
+            [frame.assign(result_kind=kind) for kind, frame in results.items()], ignore_index=True
+        )
+        stacked.astype({"params": "string", "note": "string"}, errors="ignore").to_parquet(
+            directory / RESULTS_FILE, index=False
+        )
     full_card = card | {
         "model_file": MODEL_FILE,
         "model_sha256": _sha256(path),
@@ -59,11 +69,27 @@ def save(model, card: dict, directory: Path | None = None) -> Path:
     return path
 
 
+def load_results(directory: Path | None = None) -> dict[str, pd.DataFrame]:
+    """The training-time tables saved with the model (see save)."""
+    directory = Path(directory) if directory is not None else model_dir()
+    path = directory / RESULTS_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no saved training results")
+    stacked = pd.read_parquet(path)
+    return {
+        kind: part.drop(columns="result_kind").dropna(axis=1, how="all").reset_index(drop=True)
+        for kind, part in stacked.groupby("result_kind")
+    }
+
+
 def read_card(directory: Path | None = None) -> dict:
     directory = Path(directory) if directory is not None else model_dir()
     card_path = directory / CARD_FILE
     if not card_path.is_file():
-        raise FileNotFoundError(f"{card_path}: no model card; run `dbt build` to train the model")
+        raise FileNotFoundError(
+            f"{card_path}: no model card, so there is no saved champion "
+            "(run `make run` to train one)"
+        )
     return json.loads(card_path.read_text())
 
 
@@ -76,8 +102,8 @@ def load(directory: Path | None = None, training_data_sha256: str | None = None)
     if actual != card["model_sha256"]:
         raise ModelMismatchError(
             f"{path}: sha256 {actual[:12]}… differs from the model card's "
-            f"{card['model_sha256'][:12]}…; the file changed after training. "
-            "Refusing to load it; rebuild with `dbt build`."
+            f"{card['model_sha256'][:12]}…, so it changed after training and is refused "
+            "(remove it and run `make run` to train a new one)"
         )
     current = library_versions()
     changed = {
@@ -90,8 +116,8 @@ def load(directory: Path | None = None, training_data_sha256: str | None = None)
             f"{lib} {old} (saved) vs {new} (here)" for lib, (old, new) in changed.items()
         )
         raise ModelMismatchError(
-            f"{path} was saved with other library versions: {detail}. "
-            "Refusing to load it; retrain with `dbt build` in this environment."
+            f"{path} was saved with other library versions ({detail}), so it is refused "
+            "(retrain in this environment)"
         )
     if training_data_sha256 is not None and training_data_sha256 != card["training_data_sha256"]:
         raise ModelMismatchError(

@@ -1,5 +1,7 @@
 -- Every staged video ranked for review: predicted claims first, by claim probability at the
--- precision moderators see (two decimals), ties broken by reach (views). One short reason each.
+-- precision moderators see (two decimals), ties broken by reach (views); then videos the model
+-- could not score (needs_manual_review: an input it reads is missing), then predicted opinions.
+-- One short reason each.
 with
 
 predictions as (
@@ -21,6 +23,8 @@ joined as (
         predictions.predicted_label,
         predictions.claim_probability,
         predictions.model_name,
+        predictions.needs_manual_review,
+        predictions.manual_review_reason,
         predictions.split as prediction_split,
         videos.claim_status as known_claim_status,
         videos.video_view_count,
@@ -65,7 +69,11 @@ final as (
         -- position in the queue
         cast(row_number() over (
             order by
-                case when predicted_label = 'claim' then 0 else 1 end asc,
+                case
+                    when predicted_label = 'claim' then 0
+                    when needs_manual_review then 1
+                    else 2
+                end asc,
                 -- 0.9991 and 0.9999 both read p=1.00: reach decides between them
                 round(claim_probability, 2) desc,
                 video_view_count desc nulls last,
@@ -77,12 +85,17 @@ final as (
         -- the model's call
         predicted_label,
         claim_probability,
-        'predicted ' || predicted_label
-        || ', p=' || cast(cast(round(claim_probability, 2) as decimal(3, 2)) as varchar)
+        case
+            when needs_manual_review then 'needs manual review: ' || manual_review_reason
+            else
+                'predicted ' || predicted_label
+                || ', p=' || cast(cast(round(claim_probability, 2) as decimal(3, 2)) as varchar)
+        end
         || ', ' || views_text
         || ', author ' || coalesce(author_ban_status, 'status unknown')
         || case when verified_status = 'verified' then ', verified' else '' end
             as review_reason,
+        needs_manual_review,
         model_name,
         prediction_split,
         known_claim_status,

@@ -1,0 +1,2 @@
+-- ml.claim_classifier_slices, as dbt built it.
+select * from ml.claim_classifier_slices
