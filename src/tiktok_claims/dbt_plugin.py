@@ -39,7 +39,8 @@ class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict) -> None:
         # dbt runs Python models on parallel threads; two threads importing sklearn for the
         # first time at once fail ("partially initialized module"). Import what the models
-        # use here, once, before any model thread starts (~3.8 s at start-up, measured; a build paid it in its first model before).
+        # use here, once, before any model thread starts (~3.8 s at start-up, measured; a
+        # build paid the same in its first Python model before).
         for module in MODEL_MODULES:
             importlib.import_module(module)
 
