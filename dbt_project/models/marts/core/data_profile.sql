@@ -34,7 +34,6 @@ figures as (
         {%- for source_name, column, data_type, relevant, reason in columns %}
         count({{ column }}) as {{ column }}__non_null,
         {%- if data_type in numeric %}
-        count(distinct {{ column }}) as {{ column }}__distinct,
         cast(min({{ column }}) as double) as {{ column }}__min,
         cast(max({{ column }}) as double) as {{ column }}__max,
         avg(cast({{ column }} as double)) as {{ column }}__mean,
@@ -50,13 +49,12 @@ figures as (
 
 ),
 
--- distinct texts by grouping, which spills to disk (a count(distinct) of 10M transcriptions
--- inside the aggregate above ran out of memory under the 2 GB limit)
-text_figures as (
+-- distinct values by grouping, which spills to disk: count(distinct) of 10M ids and
+-- transcriptions inside the aggregate above ran out of memory under the 2 GB limit
+distinct_figures as (
 
     select
-        {%- for source_name, column, data_type, relevant, reason in columns
-            if data_type not in numeric %}
+        {%- for source_name, column, data_type, relevant, reason in columns %}
         (
             select count(*)
             from (
@@ -82,8 +80,7 @@ profiled as (
         figures.row_count,
         figures.{{ column }}__non_null as non_null_count,
         figures.row_count - figures.{{ column }}__non_null as null_count,
-        {{ 'figures' if data_type in numeric else 'text_figures' }}.{{ column }}__distinct
-            as distinct_count,
+        distinct_figures.{{ column }}__distinct as distinct_count,
         {%- for figure in ['min', 'max', 'mean', 'stddev', 'q1', 'median', 'q3'] %}
         {%- if data_type in numeric %}
         figures.{{ column }}__{{ figure }} as {{ figure }}_value,
@@ -95,7 +92,7 @@ profiled as (
         '{{ reason }}' as relevance_reason
 
     from figures
-    cross join text_figures
+    cross join distinct_figures
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
