@@ -31,37 +31,43 @@ videos as (
 figures as (
 
     select
-        count(*) as row_count,
         {%- for source_name, column, data_type, relevant, reason in columns %}
         count({{ column }}) as {{ column }}__non_null,
         {%- if data_type in numeric %}
-        count(distinct {{ column }}) as {{ column }}__distinct,
         cast(min({{ column }}) as double) as {{ column }}__min,
         cast(max({{ column }}) as double) as {{ column }}__max,
         avg(cast({{ column }} as double)) as {{ column }}__mean,
         stddev_samp(cast({{ column }} as double)) as {{ column }}__stddev,
         percentile_cont(0.25) within group (order by {{ column }}) as {{ column }}__q1,
         percentile_cont(0.5) within group (order by {{ column }}) as {{ column }}__median,
-        percentile_cont(0.75) within group (order by {{ column }}) as {{ column }}__q3{{ ',' if not loop.last }}
-        {%- else %}
-        cast(null as double) as {{ column }}__min{{ ',' if not loop.last }}
+        percentile_cont(0.75) within group (order by {{ column }}) as {{ column }}__q3,
         {%- endif %}
         {%- endfor %}
+        count(*) as row_count
 
     from videos
 
 ),
 
--- distinct texts by grouping, which spills to disk (a count(distinct) of 10M transcriptions
--- inside the aggregate above ran out of memory under the 2 GB limit)
-{%- for source_name, column, data_type, relevant, reason in columns if data_type not in numeric %}
-{{ column }}__distinct as (
+-- distinct values by grouping, which spills to disk: count(distinct) of 10M ids and
+-- transcriptions inside the aggregate above ran out of memory under the 2 GB limit
+distinct_figures as (
 
-    select count(*) as {{ column }}__distinct
-    from (select {{ column }} from videos where {{ column }} is not null group by {{ column }}) as v
+    select
+        {%- for source_name, column, data_type, relevant, reason in columns %}
+        (
+            select count(*)
+            from (
+                select {{ column }}
+                from videos
+                where {{ column }} is not null
+                group by {{ column }}
+            ) as distinct_values
+        ) as {{ column }}__distinct,
+        {%- endfor %}
+        1 as one_row
 
 ),
-{%- endfor %}
 
 profiled as (
     {% for source_name, column, data_type, relevant, reason in columns %}
@@ -71,13 +77,13 @@ profiled as (
         '{{ column }}' as staged_column,
         '{{ data_type }}' as data_type,
         {{ data_type in numeric }} as is_numeric,
-        row_count,
-        {{ column }}__non_null as non_null_count,
-        row_count - {{ column }}__non_null as null_count,
-        {{ column }}__distinct as distinct_count,
+        figures.row_count,
+        figures.{{ column }}__non_null as non_null_count,
+        figures.row_count - figures.{{ column }}__non_null as null_count,
+        distinct_figures.{{ column }}__distinct as distinct_count,
         {%- for figure in ['min', 'max', 'mean', 'stddev', 'q1', 'median', 'q3'] %}
         {%- if data_type in numeric %}
-        {{ column }}__{{ figure }} as {{ figure }}_value,
+        figures.{{ column }}__{{ figure }} as {{ figure }}_value,
         {%- else %}
         cast(null as double) as {{ figure }}_value,
         {%- endif %}
@@ -86,9 +92,7 @@ profiled as (
         '{{ reason }}' as relevance_reason
 
     from figures
-    {%- if data_type not in numeric %}
-    cross join {{ column }}__distinct
-    {%- endif %}
+    cross join distinct_figures
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

@@ -1,6 +1,4 @@
 -- Row-level feature mart: one row per staged video, with derived variables.
-{%- set bins = [('video_view_count', 'views_bin'), ('video_like_count', 'likes_bin'),
-    ('video_share_count', 'shares_bin'), ('video_download_count', 'downloads_bin')] %}
 with
 
 staged as (
@@ -52,9 +50,10 @@ final as (
         videos.video_download_count / nullif(videos.video_view_count, 0) as downloads_per_view,
 
         -- engagement bin labels (edges in seeds/engagement_bin_edges.csv)
-        {%- for metric, bin in bins %}
-        {{ engagement_bin_label(metric, 'videos') | indent(4) }} as {{ bin }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ engagement_bin_label('video_view_count', 'videos') | indent(4) }} as views_bin,
+        {{ engagement_bin_label('video_like_count', 'videos') | indent(4) }} as likes_bin,
+        {{ engagement_bin_label('video_share_count', 'videos') | indent(4) }} as shares_bin,
+        {{ engagement_bin_label('video_download_count', 'videos') | indent(4) }} as downloads_bin
 
     from videos
 
