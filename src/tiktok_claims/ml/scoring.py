@@ -40,89 +40,26 @@ class ScoreError(ValueError):
     """The file cannot be scored; the message (one sentence) says why."""
 
 
-def _missing(column: str) -> str:
-    return f"nullif(nullif(trim({column}), ''), '#N/A')"
-
-
-def _staging_sql() -> str:
-    """The row rules of dbt_project/models/staging/base/base_tiktok__videos.sql over `raw`.
-
-    Interim copy for the score command: at merge this function and stage_rows give way to
-    tiktok_claims.ingest.stage_file (issue 11), the one definition both dbt and Python run.
-    """
-    counts = ["video_duration_sec", *F.COUNTS[:5]]
-    categories = {
-        "verified_status": ("verified", "not verified"),
-        "author_ban_status": ("active", "under review", "banned"),
-    }
-    checks = [
-        "when video_id_clean is null then 'missing video_id'",
-        "when video_id_num is null or not isfinite(video_id_num) "
-        "or video_id_num != floor(video_id_num) or abs(video_id_num) >= 9.2e18 "
-        "then 'non-numeric video_id'",
-    ]
-    for c in counts:
-        top = 2147483647 if c == "video_duration_sec" else 9.2e18
-        checks += [
-            f"when {c}_clean is not null and ({c}_num is null or not isfinite({c}_num)) "
-            f"then 'non-numeric {c}'",
-            f"when {c}_num < 0 then 'negative {c}'",
-            f"when {c}_num != floor({c}_num) then 'non-integer {c}'",
-            f"when {c}_num > {top} then 'out-of-range {c}'",
-        ]
-    checks.append("when claim_status not in ('claim', 'opinion') then 'unknown claim_status'")
-    for column, values in categories.items():
-        listed = ", ".join(f"'{v}'" for v in values)
-        checks.append(
-            f"when {column} is null or {column} not in ({listed}) then 'unknown {column}'"
-        )
-    cleaned = ",\n".join(
-        [
-            "source_row_number",
-            f"{_missing('video_id')} as video_id_clean",
-            f"try_cast({_missing('video_id')} as double) as video_id_num",
-            *(f"lower({_missing(c)}) as {c}" for c in ("claim_status", *categories)),
-            *(f"{_missing(c)} as {c}_clean" for c in counts),
-            *(f"try_cast({_missing(c)} as double) as {c}_num" for c in counts),
-            f"{_missing(F.TEXT_COLUMN)} as {F.TEXT_COLUMN}",
-        ]
-    )
-    return f"""
-        with cleaned as (select {cleaned} from raw),
-        checked as (
-            select *, case {" ".join(checks)} end as row_defect,
-                try_cast(video_id_num as bigint) as video_id
-            from cleaned
-        ),
-        first_seen as (
-            select video_id, min(source_row_number) as first_row_number
-            from checked where row_defect is null group by video_id
-        )
-        select
-            checked.source_row_number,
-            coalesce(checked.row_defect, case
-                when checked.source_row_number > first_seen.first_row_number
-                    then 'duplicate video_id' end) as rejection_reason,
-            checked.video_id,
-            checked.{F.TEXT_COLUMN},
-            cast(checked.verified_status = 'verified' as integer) as verified_status__verified,
-            try_cast(checked.video_duration_sec_num as integer) as video_duration_sec
-        from checked
-        left join first_seen on checked.video_id = first_seen.video_id
-        order by checked.source_row_number
-    """
-
-
 def stage_rows(con: duckdb.DuckDBPyConnection, path: Path) -> pd.DataFrame:
-    """Stage `path` into the temp table `rows` (staged and rejected, in file order); returns
-    the rejected rows with their reasons."""
-    raw = ingest.read_raw(path)  # file-level checks: missing columns, empty, not a CSV
-    con.register("raw", raw)
-    con.sql(f"create or replace temp table rows as {_staging_sql()}")
-    con.unregister("raw")
-    return con.sql(
-        "select source_row_number, rejection_reason from rows where rejection_reason is not null"
-    ).df()
+    """Stage `path` by the ingestion rules (ingest.stage_file, the SQL dbt runs) into the temp
+    table `rows`: every record of the file, staged or rejected. Returns the rejected rows."""
+    staged, rejected = ingest.stage_file(path, con)
+    con.sql(
+        f"""
+        create or replace temp table rows as
+        select
+            source_row_number, cast(null as varchar) as rejection_reason,
+            {F.ID_COLUMN}, {F.TEXT_COLUMN},
+            cast(is_verified as integer) as verified_status__verified,
+            video_duration_sec
+        from staged
+        union all
+        select
+            source_row_number, rejection_reason, null, null, null, null
+        from rejected
+        """
+    )
+    return rejected.select("source_row_number, source_line, rejection_reason").df()
 
 
 def _tfidf_supported(vectorizer) -> bool:
