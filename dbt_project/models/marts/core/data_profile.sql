@@ -38,9 +38,6 @@ figures as (
         cast(max({{ column }}) as double) as {{ column }}__max,
         avg(cast({{ column }} as double)) as {{ column }}__mean,
         stddev_samp(cast({{ column }} as double)) as {{ column }}__stddev,
-        percentile_cont(0.25) within group (order by {{ column }}) as {{ column }}__q1,
-        percentile_cont(0.5) within group (order by {{ column }}) as {{ column }}__median,
-        percentile_cont(0.75) within group (order by {{ column }}) as {{ column }}__q3,
         {%- endif %}
         {%- endfor %}
         count(*) as row_count
@@ -69,6 +66,20 @@ distinct_figures as (
 
 ),
 
+-- quartiles one column at a time: they hold every value, and eight at once ran out of memory
+-- at 10M rows under the 2 GB limit
+{%- for source_name, column, data_type, relevant, reason in columns if data_type in numeric %}
+{{ column }}__quartiles as (
+
+    select
+        percentile_cont(0.25) within group (order by {{ column }}) as {{ column }}__q1,
+        percentile_cont(0.5) within group (order by {{ column }}) as {{ column }}__median,
+        percentile_cont(0.75) within group (order by {{ column }}) as {{ column }}__q3
+    from videos
+
+),
+{%- endfor %}
+
 profiled as (
     {% for source_name, column, data_type, relevant, reason in columns %}
     select
@@ -83,7 +94,9 @@ profiled as (
         distinct_figures.{{ column }}__distinct as distinct_count,
         {%- for figure in ['min', 'max', 'mean', 'stddev', 'q1', 'median', 'q3'] %}
         {%- if data_type in numeric %}
-        figures.{{ column }}__{{ figure }} as {{ figure }}_value,
+        {%- set cte = 'figures' if figure in ['min', 'max', 'mean', 'stddev']
+            else column ~ '__quartiles' %}
+        {{ cte }}.{{ column }}__{{ figure }} as {{ figure }}_value,
         {%- else %}
         cast(null as double) as {{ figure }}_value,
         {%- endif %}
@@ -93,6 +106,9 @@ profiled as (
 
     from figures
     cross join distinct_figures
+    {%- if data_type in numeric %}
+    cross join {{ column }}__quartiles
+    {%- endif %}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
