@@ -389,9 +389,9 @@ def test_score_file_scores_flags_and_rejects(fitted, tmp_path):
 def test_score_file_bad_input_is_one_sentence(fitted, tmp_path):
     directory, _ = fitted
     cases = {
-        "empty.csv": ("", "the file is empty"),
-        "header.csv": (RAW_HEADER, "no rows to score"),
-        "cols.csv": ("video_id,claim_status\n1,claim\n", "missing required column"),
+        "empty.csv": ("", "empty.csv is empty"),
+        "header.csv": (RAW_HEADER, "has a header but no data rows"),
+        "cols.csv": ("video_id,claim_status\n1,claim\n", "lacks the required column"),
         "rejected.csv": (
             RAW_HEADER + "1,claim,x,20,t,not verified,active,1,1,1,1,1\n",
             "every row was rejected",

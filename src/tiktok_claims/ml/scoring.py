@@ -230,9 +230,8 @@ def score_file(
     model, card = persist.load(model_dir)
     with duckdb.connect() as con:
         rejected = stage_rows(con, path)
+        # stage_file has refused an empty or header-only file already
         total = con.sql("select count(*) from rows").fetchall()[0][0]
-        if total == 0:
-            raise ScoreError(f"{path}: the file has a header but no rows to score")
         if total == len(rejected):
             reasons = ", ".join(
                 f"{r} ({n})" for r, n in Counter(rejected["rejection_reason"]).items()
