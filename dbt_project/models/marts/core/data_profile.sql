@@ -18,14 +18,13 @@
 {%- do columns.append((count, count, 'bigint', true, 'engagement count: candidate feature')) -%}
 {%- endfor -%}
 {%- set numeric = ['bigint', 'integer'] %}
+{%- set numeric_columns = columns | selectattr(2, 'in', numeric) | map(attribute=1) | list %}
+{%- set text_columns = columns | rejectattr(2, 'in', numeric) | map(attribute=1) | list %}
+{#- read directly, not through an import CTE: DuckDB materializes a CTE read more than once,
+    and a copy of every staged row (transcriptions too) ran out of memory at 10M rows -#}
+{%- set videos = ref('stg_tiktok__videos') %}
 
 with
-
-videos as (
-
-    select * from {{ ref('stg_tiktok__videos') }}
-
-),
 
 -- every figure of every column in ONE scan of the staged rows (a scan per column costs 12x)
 figures as (
@@ -42,7 +41,7 @@ figures as (
         {%- endfor %}
         count(*) as row_count
 
-    from videos
+    from {{ videos }}
 
 ),
 
@@ -50,22 +49,22 @@ figures as (
 -- hold every value in memory and ran out under the 2 GB limit at 10M rows, even one column
 -- at a time. So: one long (column, value) list, its value counts, and running totals.
 numeric_values as (
-    {% for source_name, column, data_type, relevant, reason in columns if data_type in numeric %}
+    {% for column in numeric_columns %}
     select
         '{{ column }}' as staged_column,
-        cast({{ column }} as bigint) as value
-    from videos
+        cast({{ column }} as bigint) as staged_value
+    from {{ videos }}
     where {{ column }} is not null
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
 text_values as (
-    {% for source_name, column, data_type, relevant, reason in columns if data_type not in numeric %}
+    {% for column in text_columns %}
     select
         '{{ column }}' as staged_column,
-        {{ column }} as value
-    from videos
+        {{ column }} as staged_value
+    from {{ videos }}
     where {{ column }} is not null
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -75,10 +74,10 @@ value_counts as (
 
     select
         staged_column,
-        value,
+        staged_value,
         count(*) as frequency
     from numeric_values
-    group by staged_column, value
+    group by staged_column, staged_value
 
 ),
 
@@ -87,9 +86,9 @@ running_counts as (
 
     select
         staged_column,
-        value,
+        staged_value,
         sum(frequency) over (
-            partition by staged_column order by value
+            partition by staged_column order by staged_value
             rows between unbounded preceding and current row
         ) as rows_through,
         sum(frequency) over (partition by staged_column) as value_count
@@ -104,15 +103,13 @@ numeric_figures as (
 
     select
         staged_column,
-        count(*) as distinct_count,
         {%- for figure, p in [('q1', 0.25), ('median', 0.5), ('q3', 0.75)] %}
-        min(case when rows_through > floor({{ p }} * (value_count - 1)) then value end)
-            as {{ figure }}_low,
-        min(case when rows_through > ceil({{ p }} * (value_count - 1)) then value end)
-            as {{ figure }}_high,
-        max({{ p }} * (value_count - 1) - floor({{ p }} * (value_count - 1))) as {{ figure }}_fraction
-        {{- ',' if not loop.last }}
+        {%- set h = p ~ ' * (value_count - 1)' %}
+        min(case when rows_through > floor({{ h }}) then staged_value end) as {{ figure }}_low,
+        min(case when rows_through > ceil({{ h }}) then staged_value end) as {{ figure }}_high,
+        max({{ h }} - floor({{ h }})) as {{ figure }}_fraction,
         {%- endfor %}
+        count(*) as distinct_count
     from running_counts
     group by staged_column
 
@@ -126,9 +123,9 @@ text_figures as (
     from (
         select
             staged_column,
-            value
+            staged_value
         from text_values
-        group by staged_column, value
+        group by staged_column, staged_value
     ) as distinct_values
     group by staged_column
 
@@ -138,21 +135,21 @@ column_figures as (
 
     select
         staged_column,
-        distinct_count,
         {%- for figure in ['q1', 'median', 'q3'] %}
         {{ figure }}_low + {{ figure }}_fraction * ({{ figure }}_high - {{ figure }}_low)
-            as {{ figure }}_value{{ ',' if not loop.last }}
+            as {{ figure }}_value,
         {%- endfor %}
+        distinct_count
     from numeric_figures
 
     union all
 
     select
         staged_column,
-        distinct_count,
         cast(null as double) as q1_value,
         cast(null as double) as median_value,
-        cast(null as double) as q3_value
+        cast(null as double) as q3_value,
+        distinct_count
     from text_figures
 
 ),
