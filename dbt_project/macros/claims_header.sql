@@ -40,5 +40,5 @@
 
 {#- The raw file (CSV or Parquet): CLAIMS_DATASET, else the bundled sample (as in the source). -#}
 {% macro claims_dataset() -%}
-    {{ return(env_var('CLAIMS_DATASET', 'data/sample/tiktok_synthetic.csv')) }}
+    {{ return(env_var('CLAIMS_DATASET', var('default_dataset'))) }}
 {%- endmacro %}

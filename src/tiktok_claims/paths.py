@@ -6,10 +6,12 @@ import os
 from pathlib import Path
 
 import duckdb
+import yaml
 
+_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project.yml"
 # The committed synthetic sample (relative to the repo root): the input when CLAIMS_DATASET is
-# unset. dbt's side (the staging source, ingestion_audit) still spells it in env_var defaults.
-DEFAULT_DATASET = "data/sample/tiktok_synthetic.csv"
+# unset. Written once, as the dbt var `default_dataset`, which the staging source reads too.
+DEFAULT_DATASET: str = yaml.safe_load(_PROJECT.read_text())["vars"]["default_dataset"]
 
 
 def warehouse_path() -> Path:
