@@ -307,39 +307,38 @@ def assumptions_table(
     x = design_matrix(train, scaling)[beta.index]
     rows = []
 
-    for feature, value in vif(x).items():
-        rows.append(
+    def vif_rows(prefix: str, check: str, matrix, note: str) -> list:
+        return [
             _row(
-                f"vif__{feature}",
+                f"{prefix}__{feature}",
                 "no multicollinearity",
-                "VIF (model features)",
+                check,
                 feature,
                 "VIF",
                 value,
                 VIF_THRESHOLD,
                 "passes if VIF < threshold",
                 value < VIF_THRESHOLD,
-                "variance inflation factor among the model's features (train rows)",
+                note,
             )
-        )
+            for feature, value in vif(matrix).items()
+        ]
+
+    rows += vif_rows(
+        "vif",
+        "VIF (model features)",
+        x,
+        "variance inflation factor among the model's features (train rows)",
+    )
     with_likes = design_matrix(
         train, _scaling(train, (*CONTINUOUS, EXCLUDED)), (*FEATURES, EXCLUDED)
     )
-    for feature, value in vif(with_likes).items():
-        rows.append(
-            _row(
-                f"vif_with_likes__{feature}",
-                "no multicollinearity",
-                f"VIF (model features + excluded {EXCLUDED})",
-                feature,
-                "VIF",
-                value,
-                VIF_THRESHOLD,
-                "passes if VIF < threshold",
-                value < VIF_THRESHOLD,
-                f"diagnostic only: shows what adding {EXCLUDED} back would do",
-            )
-        )
+    rows += vif_rows(
+        "vif_with_likes",
+        f"VIF (model features + excluded {EXCLUDED})",
+        with_likes,
+        f"diagnostic only: shows what adding {EXCLUDED} back would do",
+    )
     r = stats.pearsonr(dataset["video_view_count"], dataset[EXCLUDED]).statistic
     rows.append(
         _row(
