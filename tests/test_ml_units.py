@@ -337,6 +337,38 @@ def test_duckdb_tfidf_equals_sklearn(ngram_range):
     np.testing.assert_allclose(ours.toarray(), vectorizer.transform(texts).toarray(), atol=1e-12)
 
 
+@pytest.mark.parametrize("max_features", [None, 4, 25])
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (2, 2)])
+def test_counted_tfidf_equals_sklearn(ngram_range, max_features, monkeypatch):
+    texts = pd.Series(
+        [
+            "Someone READ that 2 cats_x eat 10% of a café's bread!",
+            "naïve  views, i think; it's a  b c",
+            "a",
+            "",
+            "the news said über 1,000 trains run the news",
+            "cats eat bread, bread eats cats",
+        ]
+        * 2,
+        dtype=object,
+    )
+    unseen = pd.Series(["bread and cats", "the news said", "zzz"], dtype=object)
+    settings = {"ngram_range": ngram_range, "max_features": max_features}
+    expected = TfidfVectorizer(**settings).fit(texts[:8])
+    with F.counted_once(texts), monkeypatch.context() as patch:
+        # inside the block no counted text is tokenised again
+        patch.setattr(F.CountedTfidfVectorizer, "build_analyzer", None)
+        ours = F.CountedTfidfVectorizer(**settings).fit(texts[:8])
+        counted = ours.transform(texts)
+        patch.undo()
+        fallback = ours.transform(unseen)  # texts outside the matrix: sklearn's own counting
+    assert ours.vocabulary_ == expected.vocabulary_
+    np.testing.assert_array_equal(ours.idf_, expected.idf_)
+    np.testing.assert_array_equal(counted.toarray(), expected.transform(texts).toarray())
+    np.testing.assert_array_equal(fallback.toarray(), expected.transform(unseen).toarray())
+    assert not F._corpus  # the matrix is gone after the block
+
+
 RAW_HEADER = (
     "#,claim_status,video_id,video_duration_sec,video_transcription_text,verified_status,"
     "author_ban_status,video_view_count,video_like_count,video_share_count,"
