@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.calibration import calibration_curve
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -335,6 +336,28 @@ def test_duckdb_tfidf_equals_sklearn(ngram_range):
         con.register("docs", pd.DataFrame({"rid": range(len(texts)), "text": texts}))
         ours = scoring._tfidf_sql(con, vectorizer, len(texts))
     np.testing.assert_allclose(ours.toarray(), vectorizer.transform(texts).toarray(), atol=1e-12)
+
+
+def test_calibration_from_the_cv_fold_models_equals_calibrated_classifier_cv():
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.model_selection import cross_validate
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(600, 4)), columns=list("abcd"))
+    y = (X["a"] + rng.normal(scale=1.0, size=600) > 0).astype(int).to_numpy()  # noisy
+    folds = cv_folds(y, np.arange(600), 0, 3)
+    recipe = RandomForestClassifier(n_estimators=20, random_state=0)
+    run = cross_validate(recipe, X, y, cv=folds, return_estimator=True)
+    ours = T.calibrate(clone(recipe).fit(X, y), run["estimator"], folds, X, y, recipe)
+    primitive = CalibratedClassifierCV(
+        clone(recipe), method="isotonic", cv=folds, ensemble=False
+    ).fit(X, y)
+    probe = pd.DataFrame(rng.normal(size=(200, 4)), columns=list("abcd"))
+    expected = primitive.predict_proba(probe)
+    assert len(np.unique(expected[:, 1])) > 5  # a real isotonic map, not all 0 or 1
+    np.testing.assert_array_equal(ours.predict_proba(probe), expected)
+    np.testing.assert_array_equal(ours.classes_, primitive.classes_)
 
 
 @pytest.mark.parametrize("max_features", [None, 4, 25])
