@@ -41,6 +41,8 @@ def isolated_env(dataset: str | os.PathLike, workdir: str | os.PathLike) -> dict
         "CLAIMS_DATASET": str(dataset),
         "CLAIMS_WAREHOUSE": str(workdir / "warehouse.duckdb"),
         "CLAIMS_EXPORTS": str(workdir / "exports"),
+        "CLAIMS_INBOX": str(workdir / "inbox"),
+        "CLAIMS_DECISIONS": str(workdir / "decisions.csv"),
         "DBT_TARGET_PATH": str(workdir / "target"),
         "DBT_LOG_PATH": str(workdir / "logs"),
     }

@@ -14,7 +14,6 @@ the real file. The sentences are written for this generator.
 from __future__ import annotations
 
 import csv
-
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -440,3 +439,38 @@ def decide(texts) -> list[str]:
     """A stand-in moderator for synthetic reports: claim when the transcription opens like the
     generator's claims (a source saying something), else opinion."""
     return ["claim" if str(t).startswith(CLAIM_SOURCES) else "opinion" for t in texts]
+
+
+DEFAULT_DECISIONS = "data/decisions.csv"
+
+
+def write_decisions(path: str | Path | None = None, rows: int | None = None) -> Path:
+    """Append decisions on the warehouse's review_today list (the first `rows`, default all)
+    to the cumulative decisions CSV (CLAIMS_DECISIONS), plus two rows the build must
+    quarantine: an unknown video and an unknown decision. Synthetic data only: `decide`
+    knows the generator's wording."""
+    import os
+    from datetime import UTC, datetime
+
+    from tiktok_claims.paths import connect_readonly
+
+    path = Path(path or os.environ.get("CLAIMS_DECISIONS") or DEFAULT_DECISIONS)
+    limit = f"limit {int(rows)}" if rows else ""
+    with connect_readonly() as con:
+        shown = con.sql(
+            "select video_id, video_transcription_text from marts.moderation_queue "
+            f"where review_today and not needs_manual_review order by queue_rank {limit}"
+        ).fetchall()
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    lines = [
+        f"{video_id},{decision},{now}"
+        for (video_id, _), decision in zip(shown, decide(t for _, t in shown), strict=True)
+    ]
+    lines += [f"1,claim,{now}", f"{shown[0][0] if shown else 2},maybe,{now}"]
+    new = not path.is_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", newline="") as fh:
+        if new:
+            fh.write("video_id,decision,decided_at\n")
+        fh.write("\n".join(lines) + "\n")
+    return path

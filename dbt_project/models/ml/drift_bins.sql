@@ -100,8 +100,12 @@ final as (
         batch_rows,
         training_share,
         batch_share,
-        (greatest(batch_share, 0.0001) - greatest(training_share, 0.0001))
-        * ln(greatest(batch_share, 0.0001) / greatest(training_share, 0.0001)) as psi_term
+        -- 9 decimals: enough for any PSI, and the same on every engine
+        round(
+            (greatest(batch_share, 0.0001) - greatest(training_share, 0.0001))
+            * ln(greatest(batch_share, 0.0001) / greatest(training_share, 0.0001)),
+            9
+        ) as psi_term
 
     from shares
 

@@ -39,7 +39,7 @@ psi as (
         feature,
         count(*) as bins,
         cast(sum(batch_rows) as bigint) as batch_rows,
-        sum(psi_term) as psi
+        round(sum(psi_term), 6) as psi
 
     from bins
     group by batch_id, feature

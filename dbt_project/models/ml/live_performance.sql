@@ -1,6 +1,7 @@
 {{ config(tags=['daily']) }}
--- Per decision day: how the reviewed top of the queue turned out. A decision counts against
--- the latest review_today list shown on or before its day.
+-- Per decision day: how the reviewed top of the queue turned out. Each current decision is
+-- judged against the review_today list of its day (queue_snapshots), or of the last day
+-- before it on which a list was shown.
 with
 
 decisions as (
@@ -25,12 +26,12 @@ shown_days as (
 decision_days as (
 
     select
-        decision_date,
+        days.decision_date,
         max(shown_days.snapshot_date) as snapshot_date
 
     from (select distinct decision_date from decisions) as days
-    left join shown_days on shown_days.snapshot_date <= days.decision_date
-    group by decision_date
+    left join shown_days on days.decision_date >= shown_days.snapshot_date
+    group by days.decision_date
 
 ),
 

@@ -108,9 +108,12 @@ where latest.k = 1
 def labeled_rows(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, np.ndarray]:
     """Every labeled video (a decision replaces the file's label) and the evaluation mask."""
     initial = con.sql("select * from marts.claim_features where is_labeled").df()
-    test_ids = {v for (v,) in con.sql(
-        "select video_id from ml.claim_predictions where split = 'test'"
-    ).fetchall()}
+    test_ids = {
+        v
+        for (v,) in con.sql(
+            "select video_id from ml.claim_predictions where split = 'test'"
+        ).fetchall()
+    }
     decided = con.sql(DECIDED_FEATURES).df()
     initial = initial[~initial[F.ID_COLUMN].isin(decided[F.ID_COLUMN])]
     rows = pd.concat([initial, decided], ignore_index=True)[initial.columns]
@@ -145,8 +148,9 @@ def retrain(seed: int = 42, directory: Path | None = None) -> dict:
     fit_rows = rows[~evaluation].reset_index(drop=True)
     new_model, new_card, tables = train.train(train.Data.from_features(fit_rows, seed), seed)
     eval_rows = rows[evaluation].reset_index(drop=True)
-    old_scores, new_scores = evaluate(old_model, old_card, eval_rows), evaluate(
-        new_model, new_card, eval_rows
+    old_scores, new_scores = (
+        evaluate(old_model, old_card, eval_rows),
+        evaluate(new_model, new_card, eval_rows),
     )
     promoted = not_worse(new_scores, old_scores)
     # the old file stays, whatever happens
