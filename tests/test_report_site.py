@@ -25,6 +25,7 @@ PAGES = [
     "/",
     "/claim-classifier",
     "/data-inspection",
+    "/drift",
     "/eda",
     "/moderation-queue",
     "/project-plan",
@@ -235,15 +236,20 @@ def test_classifier_numbers_match_the_warehouse(site, warehouse):
 
 def test_queue_top_matches_the_warehouse(site, warehouse):
     text = site["pages"]["/moderation-queue"]["text"]
-    total, claims = warehouse.sql(
-        "select count(*), count(*) filter (where predicted_label = 'claim') "
-        "from ml.claim_predictions"
+    # open = unlabeled and undecided; the build the site comes from loaded no batch
+    total, today = warehouse.sql(
+        "select count(*), count(*) filter (where p.video_id in (select video_id from "
+        "marts.moderation_queue where review_today)) from ml.claim_predictions as p "
+        "where p.split = 'unlabeled' and p.video_id not in "
+        "(select video_id from marts.moderator_decisions)"
     ).fetchall()[0]
-    assert f"holds {count(total)} videos, of which {count(claims)} are predicted claims" in text
-    # Claims first, then the most probable (as shown, two decimals), then the most viewed.
+    assert f"The queue holds {count(total)} open videos" in text
+    assert f"{count(today)} are on today's list" in text
+    # Claims first, then the unscored, then the most probable (as shown), then the most viewed.
     top = warehouse.sql(
         "select p.video_id from ml.claim_predictions as p "
         "inner join marts.fct_videos as f on p.video_id = f.video_id "
+        "where p.split = 'unlabeled' "
         "order by p.predicted_label = 'claim' desc, p.needs_manual_review desc, "
         "round(p.claim_probability, 2) desc, "
         "f.video_view_count desc nulls last, p.claim_probability desc, p.video_id limit 1"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -153,8 +152,7 @@ def retrain(seed: int = 42, directory: Path | None = None) -> dict:
         evaluate(new_model, new_card, eval_rows),
     )
     promoted = not_worse(new_scores, old_scores)
-    # the old file stays, whatever happens
-    archive(directory, old_card)
+    archive(directory, old_card, directory)  # the old file stays, whatever happens
     # `make run` keeps a saved model trained on this warehouse's data: the card names the
     # initial file's labeled rows it belongs to; what it was fit on is under `retrained`
     new_card["retrained"] = {
@@ -164,10 +162,10 @@ def retrain(seed: int = 42, directory: Path | None = None) -> dict:
     }
     new_card["training_data_sha256"] = train.data_hash(initial)
     target = directory if promoted else directory / ARCHIVE_DIR / "candidate"
-    persist.save(new_model, new_card, target, results=tables)
+    persist.save(new_model, new_card, target, results=tables or None)
     new_card = persist.read_card(target)
+    archive(target, new_card, directory)
     if not promoted:
-        archive(target, new_card)
         shutil.rmtree(target)
     verdict = (
         f"recall {new_scores['recall']:.3f} vs {old_scores['recall']:.3f}, "
@@ -192,19 +190,13 @@ def retrain(seed: int = 42, directory: Path | None = None) -> dict:
     return {"promoted": promoted, "old": old_scores, "new": new_scores, "reason": verdict}
 
 
-def archive(directory: Path, card: dict) -> Path:
-    """Copy a model and its card to models/versions/<version>/ (kept for rollback)."""
-    root = persist.model_dir() if directory.name == "candidate" else directory
-    root = root.parent.parent if directory.name == "candidate" else root
-    target = root / ARCHIVE_DIR / model_version(card)
+def archive(source: Path, card: dict, directory: Path) -> Path:
+    """Copy a model and its card to <model dir>/versions/<version>/ (kept for rollback)."""
+    target = directory / ARCHIVE_DIR / model_version(card)
     target.mkdir(parents=True, exist_ok=True)
     for name in (persist.MODEL_FILE, persist.CARD_FILE):
-        shutil.copy2(directory / name, target / name)
+        shutil.copy2(source / name, target / name)
     return target
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def with_first_metrics(frame: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
