@@ -1,9 +1,9 @@
 {#- The inbox of daily batches (tiktok_claims.inbox lists the finished files and hashes them,
     a DuckDB function the project's plugin registers; DuckDB reads the rows, in SQL). -#}
 
-{#- CLAIMS_INBOX, else data/inbox/ (as tiktok_claims.inbox.DEFAULT_INBOX). -#}
+{#- CLAIMS_INBOX, else the var default_inbox (data/inbox/). -#}
 {% macro inbox_dir() -%}
-    {{ return(env_var('CLAIMS_INBOX', 'data/inbox/')) }}
+    {{ return(env_var('CLAIMS_INBOX', var('default_inbox'))) }}
 {%- endmacro %}
 
 {#- When this run loaded its batches (one value for every batch of the day). -#}
@@ -169,10 +169,10 @@
     video_comment_count
 {%- endmacro %}
 
-{#- Moderator decisions: CLAIMS_DECISIONS, else data/decisions.csv; the source query (every
+{#- Moderator decisions: CLAIMS_DECISIONS, else the var default_decisions; the query (every
     field as text) or, when there is no such file yet, the same columns with no rows. -#}
 {% macro decisions_source() -%}
-    {%- set path = env_var('CLAIMS_DECISIONS', 'data/decisions.csv') | replace("'", "''") -%}
+    {%- set path = env_var('CLAIMS_DECISIONS', var('default_decisions')) | replace("'", "''") -%}
     {%- set exists = execute and run_query(
         "select count(*) as n from glob('" ~ path ~ "')").rows[0]['n'] > 0 -%}
     {%- if exists -%}

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-DEFAULT_INBOX = "data/inbox/"
+from tiktok_claims.paths import DEFAULT_INBOX
+
 SKIPPED_SUFFIXES = (".partial", ".tmp")
 FUNCTION = "tiktok_claims_inbox"
 

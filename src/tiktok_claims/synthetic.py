@@ -441,9 +441,6 @@ def decide(texts) -> list[str]:
     return ["claim" if str(t).startswith(CLAIM_SOURCES) else "opinion" for t in texts]
 
 
-DEFAULT_DECISIONS = "data/decisions.csv"
-
-
 def write_decisions(path: str | Path | None = None, rows: int | None = None) -> Path:
     """Append decisions on the warehouse's review_today list (the first `rows`, default all)
     to the cumulative decisions CSV (CLAIMS_DECISIONS), plus two rows the build must
@@ -452,7 +449,7 @@ def write_decisions(path: str | Path | None = None, rows: int | None = None) -> 
     import os
     from datetime import UTC, datetime
 
-    from tiktok_claims.paths import connect_readonly
+    from tiktok_claims.paths import DEFAULT_DECISIONS, connect_readonly
 
     path = Path(path or os.environ.get("CLAIMS_DECISIONS") or DEFAULT_DECISIONS)
     limit = f"limit {int(rows)}" if rows else ""
