@@ -9,13 +9,21 @@ batches as (
 
 staged as (
 
-    select batch_id, count(*) as n from {{ ref('stg_inbox__videos') }} group by batch_id
+    select
+        batch_id,
+        count(*) as n
+    from {{ ref('stg_inbox__videos') }}
+    group by batch_id
 
 ),
 
 rejected as (
 
-    select batch_id, count(*) as n from {{ ref('stg_inbox__videos_rejected') }} group by batch_id
+    select
+        batch_id,
+        count(*) as n
+    from {{ ref('stg_inbox__videos_rejected') }}
+    group by batch_id
 
 )
 

@@ -59,9 +59,15 @@ numeric_bins as (
             as upper_edge
 
     from (
-        select feature, edge as lower_edge from edges
+        select
+            feature,
+            edge as lower_edge
+        from edges
         union all
-        select distinct feature, cast(null as double) from edges
+        select distinct
+            feature,
+            cast(null as double) as lower_edge
+        from edges
     ) as lower_edges
 
 ),
@@ -76,7 +82,8 @@ bins as (
         case
             when lower_edge is null then 'below ' || cast(round(upper_edge, 3) as varchar)
             when upper_edge is null then cast(round(lower_edge, 3) as varchar) || ' or more'
-            else cast(round(lower_edge, 3) as varchar) || ' to '
+            else
+                cast(round(lower_edge, 3) as varchar) || ' to '
                 || cast(round(upper_edge, 3) as varchar)
         end as bin_label
     from numeric_bins
@@ -85,10 +92,10 @@ bins as (
 
     select distinct
         feature,
-        false,
-        cast(null as double),
-        cast(null as double),
-        value_cat
+        false as is_numeric_bin,
+        cast(null as double) as lower_edge,
+        cast(null as double) as upper_edge,
+        value_cat as bin_label
     from drift_values
     where value_cat is not null
 
@@ -96,10 +103,10 @@ bins as (
 
     select distinct
         feature,
-        false,
-        cast(null as double),
-        cast(null as double),
-        'missing'
+        false as is_numeric_bin,
+        cast(null as double) as lower_edge,
+        cast(null as double) as upper_edge,
+        'missing' as bin_label
     from drift_values
     where value_cat is null
 
@@ -128,7 +135,8 @@ final as (
         cast(training_rows as double)
         / sum(training_rows) over (partition by feature) as training_share,
         row_number() over (
-            partition by feature order by is_numeric_bin desc, lower_edge nulls first, bin_label
+            partition by feature
+            order by is_numeric_bin desc, lower_edge asc nulls first, bin_label asc
         ) as bin_number
 
     from counted

@@ -49,13 +49,14 @@ psi as (
 claim_shares as (
 
     select
-        batch_id,
-        avg(case when predicted_label = 'claim' then 1.0e0 else 0.0e0 end) as predicted_claim_share
+        scores.batch_id,
+        avg(case when scores.predicted_label = 'claim' then 1.0e0 else 0.0e0 end)
+            as predicted_claim_share
     from scores
     where
-        predicted_label is not null
-        and batch_id in (select batch_id from psi)
-    group by batch_id
+        scores.predicted_label is not null
+        and scores.batch_id in (select psi.batch_id from psi)
+    group by scores.batch_id
 
 ),
 

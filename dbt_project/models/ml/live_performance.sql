@@ -26,12 +26,12 @@ shown_days as (
 decision_days as (
 
     select
-        days.decision_date,
+        decided_days.decision_date,
         max(shown_days.snapshot_date) as snapshot_date
 
-    from (select distinct decision_date from decisions) as days
-    left join shown_days on days.decision_date >= shown_days.snapshot_date
-    group by days.decision_date
+    from (select distinct decision_date from decisions) as decided_days
+    left join shown_days on decided_days.decision_date >= shown_days.snapshot_date
+    group by decided_days.decision_date
 
 ),
 

@@ -132,8 +132,11 @@ final as (
                 || ', p=' || cast(cast(round(claim_probability, 2) as decimal(3, 2)) as varchar)
         end
         || ', ' || views_text
-        || case when report_count > 1
-            then ', reported ' || cast(report_count as varchar) || ' times' else '' end
+        || case
+            when report_count > 1
+                then ', reported ' || cast(report_count as varchar) || ' times'
+            else ''
+        end
         || ', author ' || coalesce(author_ban_status, 'status unknown')
         || case when verified_status = 'verified' then ', verified' else '' end
             as review_reason,

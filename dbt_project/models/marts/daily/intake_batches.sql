@@ -30,7 +30,8 @@ final as (
         count(*) as source_rows,
         count(*) filter (where rejection_reason is null) as staged_rows,
         count(*) filter (where rejection_reason is not null) as rejected_rows,
-        count(*) filter (where rejection_reason is null and claim_status is not null) as labeled_rows
+        count(*) filter (where rejection_reason is null and claim_status is not null)
+            as labeled_rows
 
     from records
     group by batch_id, file_name, file_sha256, batch_seq, loaded_at

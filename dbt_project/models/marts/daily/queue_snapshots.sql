@@ -31,7 +31,7 @@ earlier_today as (
         cast(null as double) as claim_probability,
         cast(null as varchar) as predicted_label,
         cast(null as boolean) as needs_manual_review
-    limit 0
+    where false
     {%- endif %}
 
 ),
@@ -41,15 +41,15 @@ shown_now as (
     select
         cast({{ inbox_loaded_at() }} as date) as snapshot_date,
         {{ inbox_loaded_at() }} as first_shown_at,
-        queue_rank,
-        video_id,
-        batch_id,
-        claim_probability,
-        predicted_label,
-        needs_manual_review
+        queue.queue_rank,
+        queue.video_id,
+        queue.batch_id,
+        queue.claim_probability,
+        queue.predicted_label,
+        queue.needs_manual_review
 
     from queue
-    where video_id not in (select video_id from earlier_today)
+    where queue.video_id not in (select earlier_today.video_id from earlier_today)
 
 ),
 

@@ -14,7 +14,7 @@
 {%- set batches = inbox_new_batches() -%}
 {%- set columns = stage_column_list('raw').split(',') -%}
 {%- set empty_source -%}
-    (select {% for column in columns %}cast(null as varchar) as {{ column }}{{ ', ' if not loop.last }}{% endfor %} limit 0)
+(select {% for column in columns %}cast(null as varchar) as {{ column }}{{ ', ' if not loop.last }}{% endfor %} limit 0)
 {%- endset -%}
 with
 
