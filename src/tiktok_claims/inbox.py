@@ -30,12 +30,21 @@ def is_finished(name: str) -> bool:
     return not name.startswith(".") and not name.lower().endswith(SKIPPED_SUFFIXES)
 
 
+# one dbt run lists the inbox twice (the on-run-start check, then the loading model): a file
+# whose size and modification time are unchanged since the first hash is not read again
+_HASHED: dict[tuple[str, int, int], str] = {}
+
+
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _HASHED:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 22), b""):
+                digest.update(block)
+        _HASHED[key] = digest.hexdigest()
+    return _HASHED[key]
 
 
 def batch_id(file_name: str, file_sha256: str) -> str:
