@@ -286,3 +286,17 @@ def test_not_worse_is_recall_then_f1(new, old, promote):
     from tiktok_claims.ml import versions
 
     assert versions.not_worse(new, old) is promote
+
+
+def test_inbox_lists_finished_files_only(tmp_path):
+    from tiktok_claims import inbox
+
+    for name in ("b.csv", "a.parquet", ".hidden.csv", "c.csv.partial", "d.csv.tmp", "e.CSV.TMP"):
+        (tmp_path / name).write_bytes(name.encode())
+    (tmp_path / "folder").mkdir()
+    listed = inbox.list_batches(tmp_path)
+    assert [b["file_name"] for b in listed] == ["a.parquet", "b.csv"]
+    digest = hashlib.sha256(b"b.csv").hexdigest()
+    assert listed[1]["file_sha256"] == digest
+    assert listed[1]["batch_id"] == f"b.csv@{digest[:12]}"
+    assert inbox.list_batches(tmp_path / "missing") == []
