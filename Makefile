@@ -8,7 +8,7 @@ PY := $(BIN)/python
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run build publish test pytest lint bench clean venv report sql
+.PHONY: run build publish test pytest lint bench clean venv report sql daily retrain
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -25,6 +25,15 @@ build: venv
 
 publish: venv
 	$(PY) -m tiktok_claims publish
+
+## daily: load the inbox's new batches, score them with the saved model, refresh queue, drift, exports
+daily: venv
+	$(BIN)/dbt build --selector daily
+
+## retrain: refit on the initial labels + moderator decisions; promote only if not worse
+retrain: venv
+	$(PY) -m tiktok_claims retrain
+	$(BIN)/dbt build --selector daily
 
 ## test: lint, build, then the pytest suite (real-data tests need ../shared/data)
 test: venv lint run report

@@ -181,7 +181,12 @@ def test_not_null_constraints_hold_in_the_warehouse(real_build, tmp_path):
             ).fetchall()
         )
         assert declared <= enforced
-        schema, table, column = sorted(declared)[0]
+        # a table with rows (the inbox tables are empty in a build without batches)
+        schema, table, column = next(
+            (s, t, c)
+            for s, t, c in sorted(declared)
+            if con.sql(f"select count(*) from {s}.{t}").fetchall()[0][0]
+        )
         with pytest.raises(duckdb.ConstraintException):
             con.execute(f'update {schema}.{table} set "{column}" = null')
 

@@ -163,8 +163,11 @@ select * from final
 {#- After the scan (same connection): DuckDB's rejects_table holds the records it could not
     split into the header's fields. Add one row per such record to `base`, with its raw text,
     physical line and a reason, then renumber the scanned rows around them. DuckDB's `line` counts
-    records (the header is 1), so record number = line - 1. Statements separated by ';'. -#}
-{% macro stage_videos_structural(base, path) -%}
+    records (the header is 1), so record number = line - 1. Statements separated by ';'.
+    An inbox batch names its own rejects table and touches only its rows of `base`; `batch` is
+    a query giving its key columns (batch_id, file_name, file_sha256, batch_seq, loaded_at). -#}
+{% macro stage_videos_structural(
+    base, path, errors='tiktok_reject_errors', batch_id=none, batch=none) -%}
 create or replace temp table stage_videos_rejects as
 with errors as (
     select
@@ -173,8 +176,8 @@ with errors as (
         arg_min(error_type, column_idx) as error_type,
         arg_min(error_message, column_idx) as error_message,
         arg_min(csv_line, column_idx) as csv_line
-    from tiktok_reject_errors
-    where scan_id = (select max(scan_id) from tiktok_reject_errors)
+    from {{ errors }}
+    where scan_id = (select max(scan_id) from {{ errors }})
     group by line
 ),
 records as (
@@ -221,20 +224,38 @@ from (
 ) as shifts
 where
     {{ base }}.source_row_number > shifts.after_row
-    and ({{ base }}.source_row_number <= shifts.through_row or shifts.through_row is null);
+    and ({{ base }}.source_row_number <= shifts.through_row or shifts.through_row is null)
+    {%- if batch_id is not none %}
+    and {{ base }}.batch_id = '{{ batch_id }}'
+    {%- endif %};
 
-insert into {{ base }} (source_row_number, source_line, rejection_reason, raw_record, is_rejected)
-select source_row_number, source_line, rejection_reason, raw_record, true
+insert into {{ base }} (
+    {%- if batch_id is not none %}
+    batch_id, file_name, file_sha256, batch_seq, loaded_at,
+    {%- endif %}
+    source_row_number, source_line, rejection_reason, raw_record, is_rejected
+)
+select
+    {%- if batch_id is not none %}
+    batch_id, file_name, file_sha256, batch_seq, loaded_at,
+    {%- endif %}
+    source_row_number, source_line, rejection_reason, raw_record, true
 from stage_videos_rejects
+{%- if batch_id is not none %}
+cross join ({{ batch }}) as batch
+{%- endif %}
 {%- endmacro %}
 
 {#- The valid rows, typed. claim_status NULL = unlabeled (kept for scoring). -#}
-{% macro stage_videos_staged(base) -%}
+{% macro stage_videos_staged(base, keys=[]) -%}
     {%- set stage_counts = stage_column_list('counts').split(',') -%}
     {%- set stage_categories = stage_column_list('categories').split(',') -%}
     {%- set stage_raw_columns = stage_column_list('raw').split(',') -%}
 select
     -- identifiers
+    {%- for key in keys %}
+    {{ key }},
+    {%- endfor %}
     source_row_number,
     row_id,
     video_id,
@@ -260,11 +281,14 @@ where rejection_reason is null
 {%- endmacro %}
 
 {#- The quarantine: where each record was, what it said, why it was rejected. -#}
-{% macro stage_videos_rejected(base) -%}
+{% macro stage_videos_rejected(base, keys=[]) -%}
     {%- set stage_counts = stage_column_list('counts').split(',') -%}
     {%- set stage_categories = stage_column_list('categories').split(',') -%}
     {%- set stage_raw_columns = stage_column_list('raw').split(',') -%}
 select
+    {%- for key in keys %}
+    {{ key }},
+    {%- endfor %}
     source_row_number,
     source_line,
     rejection_reason,

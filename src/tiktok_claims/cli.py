@@ -31,9 +31,23 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("publish", help="write figures and executive summaries from the warehouse")
     synth = sub.add_parser("synth", help="write a synthetic dataset (CSV, or Parquet by suffix)")
-    synth.add_argument("--rows", type=int, default=synthetic.DEFAULT_ROWS)
+    synth.add_argument("--rows", type=int, help=f"default {synthetic.DEFAULT_ROWS:,}")
     synth.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
-    synth.add_argument("--out", default=synthetic.DEFAULT_PATH)
+    synth.add_argument("--out", help="file, or folder for --batch (default: the inbox)")
+    synth.add_argument(
+        "--batch", type=int, metavar="DAY", help="write day DAY's inbox batch (with hostile rows)"
+    )
+    synth.add_argument(
+        "--decisions",
+        action="store_true",
+        help="decide the warehouse's review_today list as a moderator would (synthetic data "
+        "only) and append to CLAIMS_DECISIONS, with two bad rows",
+    )
+    sub.add_parser(
+        "retrain",
+        help="refit on the initial labels + decisions; promote only if not worse "
+        "(claim recall, then F1) on the fixed evaluation set",
+    )
     score = sub.add_parser(
         "score",
         help="score a raw-schema CSV/Parquet file with the saved champion (never retrains)",
@@ -49,11 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "score":
         return _score(args)
+    if args.command == "retrain":
+        return _retrain()
     try:
         if args.command == "publish":
             publish()
         elif args.command == "synth":
-            print(synthetic.write(args.out, rows=args.rows, seed=args.seed))
+            print(_synth(args))
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -78,4 +94,29 @@ def _score(args) -> int:
             f"-> {out.with_name(out.stem + '.rejected.csv')}",
             file=sys.stderr,
         )
+    return 0
+
+
+def _synth(args):
+    from tiktok_claims import inbox
+
+    if args.batch is not None:
+        folder = args.out or inbox.inbox_dir()
+        return synthetic.write_batch(folder, args.batch, rows=args.rows or 1000, seed=args.seed)
+    if args.decisions:
+        return synthetic.write_decisions(args.out, rows=args.rows)
+    rows = args.rows or synthetic.DEFAULT_ROWS
+    return synthetic.write(args.out or synthetic.DEFAULT_PATH, rows=rows, seed=args.seed)
+
+
+def _retrain() -> int:
+    from tiktok_claims.ml import persist, versions
+
+    try:
+        result = versions.retrain()
+    except (FileNotFoundError, ValueError, persist.ModelMismatchError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    verdict = "promoted" if result["promoted"] else "not promoted (the champion stays)"
+    print(f"retrain: new model {verdict}: {result['reason']}", file=sys.stderr)
     return 0

@@ -11,7 +11,7 @@ import logging
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt.adapters.events.logging import AdapterLogger
 
-from tiktok_claims import ingest
+from tiktok_claims import inbox, ingest
 from tiktok_claims.export import udf
 
 _dbt_log = AdapterLogger("tiktok_claims")
@@ -48,3 +48,4 @@ class Plugin(BasePlugin):
         udf.register(conn, _ToDbtLog())
         ingest.register_header_function(conn)
         ingest.register_line_function(conn)
+        inbox.register_inbox_function(conn)

@@ -11,7 +11,11 @@ import yaml
 _PROJECT = Path(__file__).resolve().parents[2] / "dbt_project.yml"
 # The committed synthetic sample (relative to the repo root): the input when CLAIMS_DATASET is
 # unset. Written once, as the dbt var `default_dataset`, which the staging source reads too.
-DEFAULT_DATASET: str = yaml.safe_load(_PROJECT.read_text())["vars"]["default_dataset"]
+_VARS = yaml.safe_load(_PROJECT.read_text())["vars"]
+DEFAULT_DATASET: str = _VARS["default_dataset"]
+# The daily inbox and the moderator decisions file (dbt vars, read by macros/inbox.sql too).
+DEFAULT_INBOX: str = _VARS["default_inbox"]
+DEFAULT_DECISIONS: str = _VARS["default_decisions"]
 
 
 def warehouse_path() -> Path:
@@ -41,6 +45,8 @@ def isolated_env(dataset: str | os.PathLike, workdir: str | os.PathLike) -> dict
         "CLAIMS_DATASET": str(dataset),
         "CLAIMS_WAREHOUSE": str(workdir / "warehouse.duckdb"),
         "CLAIMS_EXPORTS": str(workdir / "exports"),
+        "CLAIMS_INBOX": str(workdir / "inbox"),
+        "CLAIMS_DECISIONS": str(workdir / "decisions.csv"),
         "DBT_TARGET_PATH": str(workdir / "target"),
         "DBT_LOG_PATH": str(workdir / "logs"),
     }

@@ -13,6 +13,7 @@ the real file. The sentences are written for this generator.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -360,4 +361,113 @@ def write(path: str | Path, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED) 
             )
     finally:
         con.close()
+    return path
+
+
+# ------------------------------------------------------------------ daily inbox batches
+
+# Rows a careless export or a hostile sender adds; each must land in the quarantine with a
+# reason (or, for the label, stay out of the queue). {id} is a fresh id, {dup} a batch row's.
+HOSTILE_ROWS = (
+    ",{id},20,a radio host said the moon is made of glass,not verified,active,-5,1,1,1,1",
+    ",,20,someone claims there is no video id here,verified,active,10,1,1,1,1",
+    ",{id},20,a friend mentioned views are a word,not verified,active,lots,1,1,1,1",
+    ",{id},20,my cousin read that status is unknown,maybe,active,10,1,1,1,1",
+    ",{dup},20,the same video id again in one batch,not verified,active,10,1,1,1,1",
+    "this line has,too few fields",
+    "claim,{id},30,a label already known at intake,verified,active,99,9,1,1,1",
+)
+
+
+def batch_name(day: int) -> str:
+    return f"reports_day_{day:03d}.csv"
+
+
+def _batch_frame(rows: int, seed: int, day: int, directory: Path):
+    """`rows` unreviewed reports (transcription and counts, claim_status empty) for `day`;
+    the first 5 videos of the day before (its file in `directory`) are reported again."""
+    table = generate(rows * 2 + 20, seed + day).read_all()
+    frame = table.to_pandas()
+    frame = frame[frame["claim_status"].notna()]
+    frame = frame.sample(frac=1.0, random_state=seed + day).head(rows).reset_index(drop=True)
+    before = directory / batch_name(day - 1)
+    if before.is_file() and rows > 10:
+        with before.open(newline="") as fh:
+            ids = [int(r["video_id"]) for r, _ in zip(csv.DictReader(fh), range(5), strict=False)]
+        frame.loc[: len(ids) - 1, "video_id"] = ids
+    frame["claim_status"] = None
+    frame["#"] = range(1, len(frame) + 1)
+    frame[list(COUNT_COLUMNS)] = frame[list(COUNT_COLUMNS)].astype("int64")
+    return frame
+
+
+def write_batch(
+    directory: str | Path, day: int = 1, rows: int = 1000, seed: int = DEFAULT_SEED, hostile=True
+) -> Path:
+    """Write one day's inbox batch (CSV) safely: as <name>.partial, renamed when complete.
+
+    The true class of each report is not written (the reports are unreviewed); the
+    transcription templates let `decide` play the moderator.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / batch_name(day)
+    partial = path.with_name(path.name + ".partial")
+    frame = _batch_frame(rows, seed, day, directory)
+    con = duckdb.connect()
+    try:
+        con.register("batch", frame[list(HEADER)])
+        con.execute(
+            f"copy batch to '{str(partial).replace(chr(39), chr(39) * 2)}' "
+            "(format csv, header true, delimiter ',', quote '\"')"
+        )
+    finally:
+        con.close()
+    if hostile:
+        rng = np.random.default_rng(seed + 1000 + day)
+        fresh = iter(rng.integers(10**9, 10**10, len(HOSTILE_ROWS), dtype=np.int64))
+        dup = int(frame["video_id"].iloc[-1])
+        with partial.open("a", newline="") as fh:
+            for number, row in enumerate(HOSTILE_ROWS, start=len(frame) + 1):
+                line = row.format(id=next(fresh), dup=dup)
+                fh.write(f"{number}{line if line.count(',') >= 11 else ',' + line}\n")
+    partial.rename(path)  # the inbox reads finished files only
+    return path
+
+
+def decide(texts) -> list[str]:
+    """A stand-in moderator for synthetic reports: claim when the transcription opens like the
+    generator's claims (a source saying something), else opinion."""
+    return ["claim" if str(t).startswith(CLAIM_SOURCES) else "opinion" for t in texts]
+
+
+def write_decisions(path: str | Path | None = None, rows: int | None = None) -> Path:
+    """Append decisions on the warehouse's review_today list (the first `rows`, default all)
+    to the cumulative decisions CSV (CLAIMS_DECISIONS), plus two rows the build must
+    quarantine: an unknown video and an unknown decision. Synthetic data only: `decide`
+    knows the generator's wording."""
+    import os
+    from datetime import UTC, datetime
+
+    from tiktok_claims.paths import DEFAULT_DECISIONS, connect_readonly
+
+    path = Path(path or os.environ.get("CLAIMS_DECISIONS") or DEFAULT_DECISIONS)
+    limit = f"limit {int(rows)}" if rows else ""
+    with connect_readonly() as con:
+        shown = con.sql(
+            "select video_id, video_transcription_text from marts.moderation_queue "
+            f"where review_today and not needs_manual_review order by queue_rank {limit}"
+        ).fetchall()
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    lines = [
+        f"{video_id},{decision},{now}"
+        for (video_id, _), decision in zip(shown, decide(t for _, t in shown), strict=True)
+    ]
+    lines += [f"1,claim,{now}", f"{shown[0][0] if shown else 2},maybe,{now}"]
+    new = not path.is_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", newline="") as fh:
+        if new:
+            fh.write("video_id,decision,decided_at\n")
+        fh.write("\n".join(lines) + "\n")
     return path

@@ -1,10 +1,9 @@
--- The whole queue in a few numbers: videos, predicted claims, and unlabelled videos among them.
+-- The open queue in a few numbers: open videos, today's list, predicted claims, unscored ones.
 select
     count(*) as videos,
+    sum(case when review_today then 1 else 0 end) as review_today,
     sum(case when predicted_label = 'claim' then 1 else 0 end) as predicted_claims,
-    sum(case when prediction_split = 'unlabeled' then 1 else 0 end) as unlabeled_videos,
-    sum(
-        case when prediction_split = 'unlabeled' and predicted_label = 'claim' then 1 else 0 end
-    ) as unlabeled_predicted_claims,
-    max(model_name) as model_name
+    sum(case when needs_manual_review then 1 else 0 end) as manual_review,
+    sum(case when report_count > 1 then 1 else 0 end) as reported_again,
+    count(distinct batch_id) as batches
 from marts.moderation_queue

@@ -1,43 +1,67 @@
--- Every staged video ranked for review: predicted claims first, by claim probability at the
--- precision moderators see (two decimals), ties broken by reach (views); then videos the model
--- could not score (needs_manual_review: an input it reads is missing), then predicted opinions.
--- One short reason each.
+{{ config(tags=['daily']) }}
+-- The open reports, one item per video: staged, no label in any report, no moderator
+-- decision; from the initial file and every inbox batch. Features and score come from the
+-- video's latest report. Ranking rule: predicted claims first, by claim probability at the
+-- precision moderators see (two decimals), then by how often the video was reported, then by
+-- reach (views); then the videos the model could not score (needs_manual_review), then
+-- predicted opinions, in the same order. The top daily_capacity items are review_today.
 with
-
-predictions as (
-
-    select * from {{ ref('claim_predictions') }}
-
-),
 
 videos as (
 
-    select * from {{ ref('fct_videos') }}
+    select * from {{ ref('int_videos') }}
 
 ),
 
-joined as (
+decisions as (
+
+    select * from {{ ref('moderator_decisions') }}
+
+),
+
+reports as (
+
+    select * from {{ ref('int_reports') }}
+
+),
+
+scores as (
+
+    select * from {{ ref('int_report_scores') }}
+
+),
+
+open_videos as (
+
+    select videos.*
+    from videos
+    left join decisions
+        on videos.video_id = decisions.video_id and decisions.is_current
+    where not videos.is_labeled and decisions.video_id is null
+
+),
+
+latest as (
 
     select
-        predictions.video_id,
-        predictions.predicted_label,
-        predictions.claim_probability,
-        predictions.model_name,
-        predictions.needs_manual_review,
-        predictions.manual_review_reason,
-        predictions.split as prediction_split,
-        videos.claim_status as known_claim_status,
-        videos.video_view_count,
-        videos.video_like_count,
-        videos.video_share_count,
-        videos.video_comment_count,
-        videos.video_duration_sec,
-        videos.verified_status,
-        videos.author_ban_status,
-        videos.video_transcription_text
+        reports.*,
+        open_videos.report_count,
+        scores.claim_probability,
+        scores.predicted_label,
+        scores.model_version,
+        coalesce(scores.needs_manual_review, true) as needs_manual_review,
+        case
+            when scores.video_id is null then 'not scored yet'
+            else scores.manual_review_reason
+        end as manual_review_reason
 
-    from predictions
-    inner join videos on predictions.video_id = videos.video_id
+    from open_videos
+    inner join reports
+        on
+            open_videos.video_id = reports.video_id
+            and open_videos.latest_batch_seq = reports.batch_seq
+    left join scores
+        on reports.video_id = scores.video_id and reports.batch_id = scores.batch_id
 
 ),
 
@@ -59,14 +83,14 @@ reasons as (
             else cast(video_view_count as varchar) || ' views'
         end as views_text
 
-    from joined
+    from latest
 
 ),
 
-final as (
+ranked as (
 
     select
-        -- position in the queue
+        *,
         cast(row_number() over (
             order by
                 case
@@ -74,17 +98,33 @@ final as (
                     when needs_manual_review then 1
                     else 2
                 end asc,
-                -- 0.9991 and 0.9999 both read p=1.00: reach decides between them
+                -- 0.9991 and 0.9999 both read p=1.00: reports, then reach decide
                 round(claim_probability, 2) desc,
+                report_count desc,
                 video_view_count desc nulls last,
                 claim_probability desc,
                 video_id asc
-        ) as bigint) as queue_rank,
+        ) as bigint) as queue_rank
+
+    from reasons
+
+),
+
+final as (
+
+    select
+        -- position in the queue
+        queue_rank,
+        queue_rank <= {{ var('daily_capacity') }} as review_today,
         video_id,
+        batch_id,
+        report_count,
 
         -- the model's call
         predicted_label,
         claim_probability,
+        needs_manual_review,
+        manual_review_reason,
         case
             when needs_manual_review then 'needs manual review: ' || manual_review_reason
             else
@@ -92,15 +132,17 @@ final as (
                 || ', p=' || cast(cast(round(claim_probability, 2) as decimal(3, 2)) as varchar)
         end
         || ', ' || views_text
+        || case
+            when report_count > 1
+                then ', reported ' || cast(report_count as varchar) || ' times'
+            else ''
+        end
         || ', author ' || coalesce(author_ban_status, 'status unknown')
         || case when verified_status = 'verified' then ', verified' else '' end
             as review_reason,
-        needs_manual_review,
-        model_name,
-        prediction_split,
-        known_claim_status,
+        model_version,
 
-        -- what the moderator looks at
+        -- what the moderator looks at (from the latest report)
         video_transcription_text,
         video_view_count,
         video_like_count,
@@ -110,7 +152,7 @@ final as (
         verified_status,
         author_ban_status
 
-    from reasons
+    from ranked
 
 )
 

@@ -1,0 +1,222 @@
+{#- The inbox of daily batches (tiktok_claims.inbox lists the finished files and hashes them,
+    a DuckDB function the project's plugin registers; DuckDB reads the rows, in SQL). -#}
+
+{#- CLAIMS_INBOX, else the var default_inbox (data/inbox/). -#}
+{% macro inbox_dir() -%}
+    {{ return(env_var('CLAIMS_INBOX', var('default_inbox'))) }}
+{%- endmacro %}
+
+{#- When this run loaded its batches (one value for every batch of the day). -#}
+{% macro inbox_loaded_at() -%}
+    {{ return("cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp)") }}
+{%- endmacro %}
+
+{#- The finished files of the inbox: [{file_name, path, file_sha256, batch_id}], by name. -#}
+{% macro inbox_files() -%}
+    {%- set rows = run_query(
+        "select f.file_name, f.path, f.file_sha256, f.batch_id"
+        ~ " from (select unnest(tiktok_claims_inbox('" ~ inbox_dir() | replace("'", "''")
+        ~ "')) as f) order by f.file_name"
+    ).rows -%}
+    {{ return(rows) }}
+{%- endmacro %}
+
+{#- The batches already loaded (file_name -> sha256), from the loaded rows themselves. -#}
+{% macro inbox_loaded() -%}
+    {%- set base = adapter.get_relation(
+        database=target.database, schema='staging', identifier='base_inbox__videos') -%}
+    {%- if base is none -%}
+        {{ return({}) }}
+    {%- endif -%}
+    {%- set loaded = {} -%}
+    {%- for row in run_query(
+        'select distinct file_name, file_sha256, batch_seq from ' ~ base).rows -%}
+        {%- do loaded.update({row['file_name']: row}) -%}
+    {%- endfor -%}
+    {{ return(loaded) }}
+{%- endmacro %}
+
+{#- on-run-start: refuse the whole day before anything is built when
+    - the warehouse was never built and this run does not build it (`make daily` first), or
+    - a file whose name was loaded before has other content now (a batch is immutable). -#}
+{% macro inbox_preflight() -%}
+    {%- if execute and flags.WHICH in ('build', 'run') -%}
+        {%- set staged = adapter.get_relation(
+            database=target.database, schema='staging', identifier='base_tiktok__videos') -%}
+        {%- if staged is none
+            and 'model.tiktok_claims.base_tiktok__videos' not in selected_resources -%}
+            {{ exceptions.raise_compiler_error(
+                'The warehouse ' ~ target.path ~ ' has not been built yet: run `make run`'
+                ~ ' (a full dbt build) before `make daily`.') }}
+        {%- endif -%}
+        {%- set loaded = inbox_loaded() -%}
+        {%- for file in inbox_files() -%}
+            {%- set before = loaded.get(file['file_name']) -%}
+            {%- if before is not none and before['file_sha256'] != file['file_sha256'] -%}
+                {{ exceptions.raise_compiler_error(
+                    file['path'] ~ ' was loaded before with SHA-256 '
+                    ~ before['file_sha256'][:12] ~ '… but its content has changed (now '
+                    ~ file['file_sha256'][:12] ~ '…); a batch is immutable, so nothing was'
+                    ~ ' loaded today: restore the file, or drop the new content under a new name.') }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The batches to load now: in the inbox, not loaded yet, numbered after the loaded ones
+    (batch_seq orders reports: later batches, then later names, are the latest). Each with its
+    header checked (a file that is not a claims table stops the build with its sentence) and
+    the call that reads it: the tiktok source's own read_csv / read_parquet text, with this
+    batch's column list and rejects tables. -#}
+{% macro inbox_new_batches() -%}
+    {%- if not execute or model.resource_type == 'unit_test' -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set loaded = inbox_loaded() -%}
+    {%- set seqs = [0] -%}
+    {%- for row in loaded.values() -%}
+        {%- do seqs.append(row['batch_seq']) -%}
+    {%- endfor -%}
+    {%- set start = seqs | max -%}
+    {%- set sources = graph.sources.values() | selectattr('source_name', 'equalto', 'tiktok')
+        | list -%}
+    {%- set calls = {} -%}
+    {%- for source_node in sources -%}
+        {%- do calls.update({source_node.name: source_node.meta.external_location}) -%}
+    {%- endfor -%}
+    {%- set batches = [] -%}
+    {%- for file in inbox_files() if file['file_name'] not in loaded -%}
+        {%- set n = batches | length + 1 -%}
+        {%- set path = file['path'] | replace("'", "''") -%}
+        {%- set header = run_query(
+            "select h.error, h.format, h.columns,"
+            ~ " array_to_string(h.expressions, chr(10)) as expressions,"
+            ~ " array_to_string(h.names, chr(10)) as names"
+            ~ " from (select tiktok_claims_header('" ~ path ~ "') as h)"
+        ).rows[0] -%}
+        {%- if header['error'] -%}
+            {{ exceptions.raise_compiler_error(
+                header['error'] ~ ' (an inbox batch; nothing was loaded today)') }}
+        {%- endif -%}
+        {%- if header['format'] == 'csv' -%}
+            {%- do run_query('set variable tiktok_inbox_columns_' ~ n ~ ' = ' ~ header['columns']) -%}
+            {%- set call = calls['videos']
+                | replace('tiktok_claims_columns', 'tiktok_inbox_columns_' ~ n)
+                | replace('tiktok_reject_errors', 'tiktok_inbox_errors_' ~ n)
+                | replace('tiktok_reject_scans', 'tiktok_inbox_scans_' ~ n) -%}
+        {%- else -%}
+            {%- set call = calls['videos_parquet'] -%}
+        {%- endif -%}
+        {%- do batches.append({
+            'n': n,
+            'batch_id': file['batch_id'],
+            'file_name': file['file_name'],
+            'file_sha256': file['file_sha256'],
+            'path': path,
+            'batch_seq': start + n,
+            'format': header['format'],
+            'call': call.replace('{path}', path),
+            'select_list': zip(header['expressions'].split('\n'), header['names'].split('\n'))
+                | list,
+        }) -%}
+    {%- endfor -%}
+    {%- do run_query(
+        'create or replace temp table inbox_today (n integer, batch_id varchar, path varchar,'
+        ~ ' format varchar, file_name varchar, file_sha256 varchar, batch_seq integer,'
+        ~ ' loaded_at timestamp)') -%}
+    {%- for batch in batches -%}
+        {%- do run_query("insert into inbox_today values (" ~ batch.n ~ ", '"
+            ~ batch.batch_id | replace("'", "''") ~ "', '" ~ batch.path ~ "', '"
+            ~ batch.format ~ "', '" ~ batch.file_name | replace("'", "''") ~ "', '"
+            ~ batch.file_sha256 ~ "', " ~ batch.batch_seq ~ ", " ~ inbox_loaded_at() ~ ")") -%}
+    {%- endfor -%}
+    {{ return(batches) }}
+{%- endmacro %}
+
+{#- post-hook of base_inbox__videos: each new CSV batch's structural rejects. The model's
+    compile step listed today's batches in the temp table inbox_today (same connection; the
+    rejects tables of its read_csv calls are temporary too). -#}
+{% macro inbox_structural_rejects(base) -%}
+    {%- if execute -%}
+        {%- for batch in run_query(
+            "select n, batch_id, path from inbox_today where format = 'csv' order by n").rows -%}
+            {%- set batch_id = batch['batch_id'] | replace("'", "''") -%}
+            {{ stage_videos_structural(
+                base,
+                batch['path'] | replace("'", "''"),
+                errors='tiktok_inbox_errors_' ~ batch['n'],
+                batch_id=batch_id,
+                batch="select batch_id, file_name, file_sha256, batch_seq, loaded_at"
+                    ~ " from inbox_today where batch_id = '" ~ batch_id ~ "'",
+            ) }};
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The columns of one report that the queue and the decisions read. -#}
+{% macro report_columns() -%}
+    source_row_number,
+    video_id,
+    claim_status,
+    video_duration_sec,
+    video_transcription_text,
+    verified_status,
+    author_ban_status,
+    video_view_count,
+    video_like_count,
+    video_share_count,
+    video_download_count,
+    video_comment_count
+{%- endmacro %}
+
+{#- Moderator decisions: CLAIMS_DECISIONS, else the var default_decisions; the query (every
+    field as text) or, when there is no such file yet, the same columns with no rows. -#}
+{% macro decisions_source() -%}
+    {%- set path = env_var('CLAIMS_DECISIONS', var('default_decisions')) | replace("'", "''") -%}
+    {%- set exists = execute and run_query(
+        "select count(*) as n from glob('" ~ path ~ "')").rows[0]['n'] > 0 -%}
+    {%- if exists -%}
+        read_csv('{{ path }}', header = true, auto_detect = false, delim = ',', quote = '"',
+            columns = {'video_id': 'VARCHAR', 'decision': 'VARCHAR', 'decided_at': 'VARCHAR'})
+    {%- else -%}
+        (select
+            cast(null as varchar) as video_id,
+            cast(null as varchar) as decision,
+            cast(null as varchar) as decided_at
+        limit 0)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Drift: the features watched, one row per report and feature (value_num for numbers,
+    value_cat for categories). `reports` has the report columns and claim_probability. -#}
+{% macro drift_values(reports) -%}
+    select batch_id, 'video_duration_sec' as feature,
+        cast(video_duration_sec as double) as value_num, cast(null as varchar) as value_cat
+    from {{ reports }}
+    union all
+    select batch_id, 'transcription_length', cast(length(video_transcription_text) as double), null
+    from {{ reports }}
+    union all
+    select batch_id, 'verified_status', null, coalesce(verified_status, 'missing')
+    from {{ reports }}
+    union all
+    select batch_id, 'claim_probability', claim_probability, null
+    from {{ reports }}
+{%- endmacro %}
+
+{#- The bin of a drift value: a category is its own bin; a number falls in [lower, upper);
+    a missing number has the bin 'missing'. -#}
+{% macro drift_bin_join(values, bins) -%}
+    {{ values }}.feature = {{ bins }}.feature
+    and (
+        ({{ values }}.value_cat is not null and {{ values }}.value_cat = {{ bins }}.bin_label)
+        or ({{ values }}.value_cat is null and {{ values }}.value_num is null
+            and {{ bins }}.bin_label = 'missing')
+        or (
+            {{ values }}.value_num is not null
+            and {{ bins }}.is_numeric_bin
+            and ({{ bins }}.lower_edge is null or {{ values }}.value_num >= {{ bins }}.lower_edge)
+            and ({{ bins }}.upper_edge is null or {{ values }}.value_num < {{ bins }}.upper_edge)
+        )
+    )
+{%- endmacro %}

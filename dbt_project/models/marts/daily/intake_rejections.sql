@@ -1,0 +1,31 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='batch_id',
+    tags=['daily'],
+) }}
+-- Per loaded inbox batch: the quarantined records by reason.
+with
+
+rejected as (
+
+    select * from {{ ref('stg_inbox__videos_rejected') }}
+    {% if is_incremental() -%}
+    where batch_id not in (select batch_id from {{ this }})
+    {%- endif %}
+
+),
+
+final as (
+
+    select
+        batch_id,
+        rejection_reason,
+        count(*) as rejected_rows
+
+    from rejected
+    group by batch_id, rejection_reason
+
+)
+
+select * from final

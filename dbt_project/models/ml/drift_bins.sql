@@ -1,0 +1,114 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='batch_id',
+    tags=['daily'],
+) }}
+-- Per inbox batch, watched feature and training bin: the batch's share against the training
+-- share, and the bin's term of the population stability index. Shares are floored at 0.0001
+-- so an empty bin gives a large finite term, not an infinite one.
+with
+
+reports as (
+
+    select * from {{ ref('stg_inbox__videos') }}
+    {% if is_incremental() -%}
+    where batch_id not in (select batch_id from {{ this }})
+    {%- endif %}
+
+),
+
+scores as (
+
+    select * from {{ ref('report_scores') }}
+
+),
+
+training_bins as (
+
+    select * from {{ ref('int_drift_training_bins') }}
+
+),
+
+scored_reports as (
+
+    select
+        reports.*,
+        scores.claim_probability
+
+    from reports
+    left join scores
+        on reports.batch_id = scores.batch_id and reports.video_id = scores.video_id
+
+),
+
+drift_values as (
+
+    {{ drift_values('scored_reports') }}
+
+),
+
+batches as (
+
+    select distinct batch_id from reports
+
+),
+
+counted as (
+
+    select
+        batches.batch_id,
+        training_bins.feature,
+        training_bins.bin_number,
+        training_bins.bin_label,
+        training_bins.training_share,
+        count(drift_values.feature) as batch_rows
+
+    from batches
+    cross join training_bins
+    left join drift_values
+        on
+            batches.batch_id = drift_values.batch_id
+            and {{ drift_bin_join('drift_values', 'training_bins') }}
+    group by
+        batches.batch_id,
+        training_bins.feature,
+        training_bins.bin_number,
+        training_bins.bin_label,
+        training_bins.training_share
+
+),
+
+shares as (
+
+    select
+        *,
+        cast(batch_rows as double)
+        / nullif(sum(batch_rows) over (partition by batch_id, feature), 0) as batch_share
+
+    from counted
+
+),
+
+final as (
+
+    select
+        batch_id,
+        feature,
+        bin_number,
+        bin_label,
+        batch_rows,
+        training_share,
+        batch_share,
+        -- 9 decimals: enough for any PSI, and the same on every engine
+        round(
+            (greatest(batch_share, 0.0001) - greatest(training_share, 0.0001))
+            * ln(greatest(batch_share, 0.0001) / greatest(training_share, 0.0001)),
+            9
+        ) as psi_term
+
+    from shares
+
+)
+
+select * from final

@@ -1,0 +1,26 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='batch_id',
+    schema='intermediate',
+    tags=['daily'],
+) }}
+-- The inbox_scores_fit rows, typed by the contract; only batches not typed yet
+with
+
+scores as (
+
+    {{ result_of_fit(ref('inbox_scores_fit')) }}
+
+),
+
+final as (
+
+    select * from scores
+    {% if is_incremental() -%}
+    where batch_id not in (select batch_id from {{ this }})
+    {%- endif %}
+
+)
+
+select * from final

@@ -1,0 +1,64 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='batch_id',
+    on_schema_change='fail',
+    post_hook="{{ inbox_structural_rejects(this) }}",
+    tags=['daily'],
+) }}
+{#- Every data record of every inbox batch, loaded once per batch (file name + SHA-256): each
+    batch not loaded yet is read by DuckDB (the tiktok source's read_csv / read_parquet text
+    with the batch's header checked) and goes through the same staging pass as the initial
+    file (stage_videos.sql); the post-hook adds each CSV batch's structural rejects. A batch
+    reloaded after a failed day replaces its rows (delete+insert by batch_id). -#}
+{%- set batches = inbox_new_batches() -%}
+{%- set columns = stage_column_list('raw').split(',') -%}
+{%- set empty_source -%}
+(select {% for column in columns %}cast(null as varchar) as {{ column }}{{ ', ' if not loop.last }}{% endfor %} limit 0)
+{%- endset -%}
+with
+
+{% for batch in batches -%}
+batch_{{ batch.n }} as (
+
+    select
+        '{{ batch.batch_id }}' as batch_id,
+        '{{ batch.file_name }}' as file_name,
+        '{{ batch.file_sha256 }}' as file_sha256,
+        {{ batch.batch_seq }} as batch_seq,
+        {{ inbox_loaded_at() }} as loaded_at,
+        staged.*
+    from (
+        {{ stage_videos_base(batch.call, batch.select_list, ref('category_values')) }}
+    ) as staged
+
+),
+
+{% endfor -%}
+{#- no new batch: the same columns, no rows -#}
+nothing_new as (
+
+    select
+        cast(null as varchar) as batch_id,
+        cast(null as varchar) as file_name,
+        cast(null as varchar) as file_sha256,
+        cast(null as integer) as batch_seq,
+        cast(null as timestamp) as loaded_at,
+        staged.*
+    from (
+        {{ stage_videos_base(empty_source, zip(columns, columns) | list, ref('category_values')) }}
+    ) as staged
+
+),
+
+final as (
+
+    {% for batch in batches -%}
+    select * from batch_{{ batch.n }}
+    union all
+    {% endfor -%}
+    select * from nothing_new
+
+)
+
+select * from final

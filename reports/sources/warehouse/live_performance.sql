@@ -1,0 +1,2 @@
+-- ml.live_performance, as dbt built it.
+select * from ml.live_performance

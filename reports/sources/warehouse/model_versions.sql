@@ -1,0 +1,2 @@
+-- ml.model_versions, as dbt built it.
+select * from ml.model_versions
