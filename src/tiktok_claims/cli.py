@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
 
 from tiktok_claims import synthetic
@@ -41,16 +42,32 @@ def main(argv: list[str] | None = None) -> int:
         "claim_probability >= 0.5), model_version, needs_manual_review and its reason; "
         "rejected rows go to <out>.rejected.csv with their reasons.",
     )
-    score.add_argument("file")
+    score.add_argument("file", nargs="?", help="a raw-schema CSV or Parquet file (DuckDB engine)")
     score.add_argument("--out", help="output path; .parquet writes Parquet, else CSV")
     score.add_argument(
         "--model-dir", help="folder of the saved champion (default: warehouse/models)"
+    )
+    score.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="spark: score the staged reports of the Spark warehouse (no FILE) into "
+        "ml.report_scores there, in mapInPandas",
+    )
+    sub.add_parser(
+        "header",
+        help="check the raw file's header and print it as the dbt var claims_header (JSON), "
+        "for `dbt build --target spark --vars ...`",
     )
     args = parser.parse_args(argv)
     if args.command == "score":
         return _score(args)
     try:
-        if args.command == "publish":
+        if args.command == "header":
+            from tiktok_claims import ingest
+
+            print(json.dumps(ingest.header_vars()))
+        elif args.command == "publish":
             publish()
         elif args.command == "synth":
             print(synthetic.write(args.out, rows=args.rows, seed=args.seed))
@@ -61,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _score(args) -> int:
+    if args.engine == "spark":
+        return _score_spark(args)
+    if args.file is None:
+        print("error: score needs a FILE (or --engine spark)", file=sys.stderr)
+        return 1
     # imported here: `publish` and `synth` do not need scikit-learn
     from tiktok_claims.ml import persist, scoring
 
@@ -78,4 +100,23 @@ def _score(args) -> int:
             f"-> {out.with_name(out.stem + '.rejected.csv')}",
             file=sys.stderr,
         )
+    return 0
+
+
+def _score_spark(args) -> int:
+    from tiktok_claims import spark
+    from tiktok_claims.ml import persist
+
+    if args.file is not None:
+        print(
+            "error: --engine spark scores the Spark warehouse's staged reports, not a FILE",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        table, rows = spark.score_warehouse(args.model_dir)
+    except (FileNotFoundError, ValueError, persist.ModelMismatchError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{rows:,} staged reports scored -> {table} (Spark warehouse)", file=sys.stderr)
     return 0
