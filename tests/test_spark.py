@@ -21,15 +21,18 @@ import pytest
 pytest.importorskip("pyspark")
 pytest.importorskip("dbt.adapters.spark")
 
+from conftest import REPO, SAMPLE_DATASET  # noqa: E402
 from dbt.cli.main import dbtRunner  # noqa: E402
 
 from tiktok_claims import ingest  # noqa: E402
 from tiktok_claims import spark as tspark  # noqa: E402
 from tiktok_claims.reference import seed_rows  # noqa: E402
 
-from .conftest import REPO, SAMPLE_DATASET  # noqa: E402
-
-pytestmark = pytest.mark.spark
+pytestmark = [
+    pytest.mark.spark,
+    # pyspark 4.0 calls astype(copy=False), which pandas 3 deprecates
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 DUCKDB_WAREHOUSE = REPO / "warehouse" / "tiktok_claims.duckdb"
 SPARK_DIR = Path(os.environ.get("CLAIMS_SPARK_DIR", REPO / "warehouse" / "spark")).resolve()
@@ -113,11 +116,21 @@ def _tables(spark) -> list[str]:
     )
 
 
+def _sort_key(value) -> str:
+    """A key that orders rows alike on both engines: numbers by value (6 digits), not type."""
+    if _missing(value):
+        return ""
+    if isinstance(value, str):
+        return "s" + value
+    if isinstance(value, bool | np.bool_):
+        return f"b{bool(value)}"
+    number = float(value)
+    return f"n{int(number)}" if number.is_integer() else f"n{number:.6g}"
+
+
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
-    keys = [c for c in frame.columns if frame[c].map(type).isin([str, int, float, bool]).any()]
-    text = frame.astype(object).where(frame.notna(), None).astype(str)
-    order = text[keys].apply(tuple, axis=1).argsort(kind="stable")
-    return frame.iloc[order.to_numpy()].reset_index(drop=True)
+    keys = frame.apply(lambda row: tuple(_sort_key(v) for v in row), axis=1)
+    return frame.iloc[np.argsort(keys.to_numpy(), kind="stable")].reset_index(drop=True)
 
 
 def assert_same_rows(name: str, left: pd.DataFrame, right: pd.DataFrame) -> None:

@@ -27,7 +27,9 @@ SCORE_COLUMNS = (
 def session_settings() -> dict[str, str]:
     """The spark target's server_side_parameters, with env_var() rendered by dbt."""
     from dbt.config.renderer import ProfileRenderer
+    from dbt_common.context import set_invocation_context
 
+    set_invocation_context(os.environ)  # what env_var() reads, as in a dbt run
     profile = yaml.safe_load(PROFILES.read_text())["tiktok_claims"]["outputs"]["spark"]
     rendered = ProfileRenderer({}).render_data(profile["server_side_parameters"])
     return {key: str(value) for key, value in rendered.items()}

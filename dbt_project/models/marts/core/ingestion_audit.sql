@@ -15,8 +15,11 @@ source as (
     select
         -- a structural reject has its line on DuckDB; on Spark its record number
         count_if(raw_record is null)
-        + count(distinct case when raw_record is not null then coalesce(source_line, source_row_number) end)
-            as source_rows
+        + count(
+            distinct case
+                when raw_record is not null then coalesce(source_line, source_row_number)
+            end
+        ) as source_rows
 
     from base
 
