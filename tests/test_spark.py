@@ -21,7 +21,7 @@ import pytest
 pytest.importorskip("pyspark")
 pytest.importorskip("dbt.adapters.spark")
 
-from conftest import REPO, SAMPLE_DATASET  # noqa: E402
+from conftest import REPO, SAMPLE_DATASET, run_dbt  # noqa: E402
 from dbt.cli.main import dbtRunner  # noqa: E402
 
 from tiktok_claims import ingest  # noqa: E402
@@ -34,7 +34,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
 ]
 
-DUCKDB_WAREHOUSE = REPO / "warehouse" / "tiktok_claims.duckdb"
 SPARK_DIR = Path(os.environ.get("CLAIMS_SPARK_DIR", REPO / "warehouse" / "spark")).resolve()
 # the marts compared (Python models and their descendants do not run on the spark target)
 COMPARED_SCHEMAS = ("staging", "marts")
@@ -74,22 +73,41 @@ def dbt(*args: str, dataset: Path, project_dir: Path = REPO, dbt_vars: dict | No
     assert result.success, f"dbt {' '.join(args)} on spark failed: {result.exception or ''}"
 
 
+# rows appended to the sample so the compared quarantine is not empty: value-level rejects of
+# each kind (structural rejects differ in form; test_casts_... covers them)
+REJECTS = [
+    ("20001", "claim", "", "12", "a", "verified", "active", "1", "1", "1", "1", "1"),
+    ("20002", "claim", "abc", "12", "a", "verified", "active", "1", "1", "1", "1", "1"),
+    ("20003", "claim", "9000000003", "1.5", "a", "verified", "active", "1", "1", "1", "1", "1"),
+    ("20004", "claim", "9000000004", "12", "a", "verified", "active", "-4", "1", "1", "1", "1"),
+    ("20005", "maybe", "9000000005", "12", "a", "verified", "active", "1", "1", "1", "1", "1"),
+    ("20006", "claim", "9000000006", "12", "a", "unknown", "active", "1", "1", "1", "1", "1"),
+    ("20007", "claim", "9000000007", "12", "a", "verified", "gone", "1", "1", "1", "1", "1"),
+    ("20008", "claim", "9000000008", "12", "a", "verified", "active", "1e400", "1", "1", "1", "1"),
+    ("20009", "opinion", "9000000009", "12", "it's", "verified", "active", "7", "", "", "", ""),
+    ("20010", "claim", "9000000009", "12", "dup", "verified", "active", "1", "1", "1", "1", "1"),
+]
+
+
 @pytest.fixture(scope="module")
-def duck() -> duckdb.DuckDBPyConnection:
-    if not DUCKDB_WAREHOUSE.is_file():
-        pytest.fail(f"{DUCKDB_WAREHOUSE} is missing: `make test-spark` runs `make build` first")
-    with duckdb.connect(str(DUCKDB_WAREHOUSE), read_only=True) as con:
+def dataset(tmp_path_factory) -> Path:
+    """The bundled sample plus REJECTS: the one input both engines build from."""
+    path = tmp_path_factory.mktemp("parity") / "sample_with_rejects.csv"
+    text = SAMPLE_DATASET.read_text()
+    path.write_text(text + "".join(",".join(row) + "\n" for row in REJECTS))
+    return path
+
+
+@pytest.fixture(scope="module")
+def duck(dataset, tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    """The DuckDB build of the same input: the SQL models Spark builds (no Python models)."""
+    workdir = tmp_path_factory.mktemp("duckdb")
+    run_dbt(["seed"], dataset, workdir)
+    build = run_dbt(
+        ["run", "-s", "staging", "marts", "--exclude", "moderation_queue"], dataset, workdir
+    )
+    with build.connect() as con:
         yield con
-
-
-@pytest.fixture(scope="module")
-def dataset(duck) -> Path:
-    """The input of the DuckDB build (its audit names the file), so both read the same rows."""
-    [(source,)] = duck.sql(
-        "select source_file from marts.ingestion_audit where row_kind = 'total'"
-    ).fetchall()
-    path = Path(source)
-    return path if path.is_absolute() else REPO / path
 
 
 @pytest.fixture(scope="module")
@@ -175,9 +193,23 @@ def test_every_mart_equals_duckdb(spark, spark_build, duck):
 
 
 def test_rejected_rows_are_compared(duck):
-    """The comparison covers the quarantine: the input has value-level rejects."""
-    [(n,)] = duck.sql("select count(*) from staging.stg_tiktok__videos_rejected").fetchall()
-    assert n > 0
+    """The comparison covers the quarantine: every appended bad row is there, with its reason."""
+    reasons = dict(
+        duck.sql(
+            "select source_row_number, rejection_reason from staging.stg_tiktok__videos_rejected"
+        ).fetchall()
+    )
+    assert reasons == {
+        20001: "missing video_id",
+        20002: "non-numeric video_id",
+        20003: "non-integer video_duration_sec",
+        20004: "negative video_view_count",
+        20005: "unknown claim_status",
+        20006: "unknown verified_status",
+        20007: "unknown author_ban_status",
+        20008: "non-numeric video_view_count",
+        20010: "duplicate video_id",
+    }
 
 
 def test_nothing_left_outside_warehouse(spark_build):
@@ -224,7 +256,7 @@ def test_package_functions_take_a_spark_dataframe(spark, duck):
     from tiktok_claims.ml.verified_logit import split_dataset
     from tiktok_claims.stats.hypothesis import verified_status_tests
 
-    videos = duck.sql("select * from marts.fct_videos order by source_row_number limit 3000").df()
+    videos = duck.sql("select * from marts.fct_videos order by source_row_number").df()
     as_spark = spark.createDataFrame(videos)
     pd.testing.assert_frame_equal(
         verified_status_tests(as_spark, alpha=0.05), verified_status_tests(videos, alpha=0.05)

@@ -8,7 +8,7 @@
         {%- set names = ['row_id'] + stage_column_list('raw').split(',')[1:] -%}
         {{ return({'format': 'csv', 'select_list': zip(names, names) | list}) }}
     {%- endif -%}
-    {%- if target.type == 'spark' -%}
+    {%- if is_spark() -%}
         {{ return(claims_header_spark(warn)) }}
     {%- endif -%}
     {%- set path = claims_dataset() | replace("'", "''") -%}
@@ -83,7 +83,7 @@
 
 {#- The post-hook of base_tiktok__videos: structural rejects of a CSV scan (none for Parquet). -#}
 {% macro claims_structural_rejects(base) -%}
-    {%- if execute and target.type != 'spark' and claims_header(warn=false)['format'] == 'csv' -%}
+    {%- if execute and not is_spark() and claims_header(warn=false)['format'] == 'csv' -%}
         {{ stage_videos_structural(base, claims_dataset() | replace("'", "''")) }}
     {%- endif -%}
 {%- endmacro %}

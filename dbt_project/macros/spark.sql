@@ -1,5 +1,11 @@
-{#- What the spark target (dbt-spark) needs to give the same answers as DuckDB. Each macro
-    overrides dbt's or dbt-spark's through adapter.dispatch (the root project comes first). -#}
+{#- What the spark target (dbt-spark) needs to give the same answers as DuckDB. The spark__
+    macros override dbt's or dbt-spark's through adapter.dispatch (the root project comes
+    first; dbt-databricks falls back to them too). -#}
+
+{#- Spark SQL: dbt-spark, or dbt-databricks running the same project. -#}
+{% macro is_spark() -%}
+    {{ return(target.type in ['spark', 'databricks']) }}
+{%- endmacro %}
 
 {#- A value as a Spark SQL literal: Spark string literals unescape backslashes, and quotes
     are escaped with one; NULL stays NULL. -#}
@@ -58,7 +64,7 @@
 {#- A regular expression as a string literal: Spark unescapes backslashes in literals
     ('\S' would reach the regex as 'S'), DuckDB does not. -#}
 {% macro regex_literal(pattern) -%}
-    {%- if target.type == 'spark' -%}
+    {%- if is_spark() -%}
         '{{ pattern | replace('\\', '\\\\') }}'
     {%- else -%}
         '{{ pattern }}'
@@ -67,7 +73,7 @@
 
 {#- Number of elements of an array, NULL for NULL (Spark's size() gives -1 with ANSI off). -#}
 {% macro array_size(array) -%}
-    {{ 'array_size' if target.type == 'spark' else 'array_length' }}({{ array }})
+    {{ 'array_size' if is_spark() else 'array_length' }}({{ array }})
 {%- endmacro %}
 
 {#- Incremental models of the daily batches: on Spark dbt-spark has no merge on Parquet, so a
@@ -75,7 +81,7 @@
     {{ config(batch_incremental(unique_key=..., incremental_strategy=...)) }}: the keyword
     arguments are the DuckDB settings; the spark target replaces them. -#}
 {% macro batch_incremental() -%}
-    {%- if target.type == 'spark' -%}
+    {%- if is_spark() -%}
         {{ return({
             'materialized': 'incremental',
             'incremental_strategy': 'insert_overwrite',

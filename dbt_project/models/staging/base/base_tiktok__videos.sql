@@ -13,5 +13,5 @@
 
 {{ stage_videos_base(
     videos, header.select_list, ref('category_values'),
-    engine=target.type, corrupt_column=header.get('corrupt_column'),
+    engine='spark' if is_spark() else 'duckdb', corrupt_column=header.get('corrupt_column'),
 ) }}
