@@ -8,7 +8,7 @@ PY := $(BIN)/python
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run build publish test pytest lint bench clean venv report sql daily retrain
+.PHONY: run build publish test pytest lint bench clean venv report sql daily retrain venv-spark java build-spark test-spark
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -71,6 +71,32 @@ report: venv
 	! grep -l "Error in Query" $$(find reports/build -name '*.html')
 	cd reports && CHROMIUM="$(CHROMIUM)" node scripts/pdf.mjs build "$(abspath $(REPORT_EXPORTS))"
 
+## Spark: the SQL models on Apache Spark (dbt-spark session mode, a local pyspark, Java 17).
+# Its warehouse, metastore and dbt artefacts stay under CLAIMS_SPARK_DIR (absolute).
+export CLAIMS_SPARK_DIR := $(abspath $(or $(CLAIMS_SPARK_DIR),warehouse/spark))
+SPARK_DBT_ENV := DBT_TARGET_PATH=$(CLAIMS_SPARK_DIR)/target DBT_LOG_PATH=$(CLAIMS_SPARK_DIR)/logs
+
+venv-spark: $(VENV)/.installed-spark
+$(VENV)/.installed-spark: $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,spark]'
+	touch $@
+
+java:
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq openjdk-17-jre-headless; } >/dev/null 2>&1 || { echo "Spark needs \
+	Java 17: java is missing and openjdk-17-jre-headless could not be installed with apt-get \
+	(it needs root); install a Java 17 runtime and run this again." >&2; exit 1; }
+
+## build-spark: dbt build on the spark target (the header check runs first: no Python in dbt there)
+build-spark: venv-spark java
+	mkdir -p "$(CLAIMS_SPARK_DIR)"
+	vars=$$($(PY) -m tiktok_claims header) && $(SPARK_DBT_ENV) $(BIN)/dbt build --target spark --vars "$$vars"
+
+## test-spark: build on Spark from the DuckDB build's input and compare every mart with DuckDB's
+test-spark: venv-spark java
+	test -f warehouse/tiktok_claims.duckdb || $(MAKE) build
+	$(BIN)/pytest -m spark
+
 clean:
-	rm -rf target logs dbt_packages exports warehouse/*.duckdb warehouse/*.wal warehouse/models
+	rm -rf target logs dbt_packages exports warehouse/*.duckdb warehouse/*.wal warehouse/models warehouse/spark
 	rm -rf reports/build reports/.evidence reports/.warehouse reports/.evidence-build.log

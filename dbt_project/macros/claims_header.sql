@@ -8,6 +8,9 @@
         {%- set names = ['row_id'] + stage_column_list('raw').split(',')[1:] -%}
         {{ return({'format': 'csv', 'select_list': zip(names, names) | list}) }}
     {%- endif -%}
+    {%- if is_spark() -%}
+        {{ return(claims_header_spark(warn)) }}
+    {%- endif -%}
     {%- set path = claims_dataset() | replace("'", "''") -%}
     {#- lists as newline-joined text: agate turns a list into its repr -#}
     {%- set header = run_query(
@@ -31,9 +34,56 @@
     }) }}
 {%- endmacro %}
 
+{#- On Spark no Python runs inside dbt, so the same check (tiktok_claims.ingest.inspect) runs
+    just before, `tiktok-claims header`, and comes in as the var claims_header.
+    The source becomes a global temporary view over the file, its columns named as the header
+    check says (the same positional mapping as DuckDB's read_csv `columns`). -#}
+{% macro claims_header_spark(warn=true) -%}
+    {%- set path = claims_dataset() -%}
+    {%- set header = var('claims_header', none) -%}
+    {%- if header is none or header['path'] != path -%}
+        {{ exceptions.raise_compiler_error(
+            'On the spark target the header of ' ~ path ~ ' is checked before dbt runs: '
+            ~ 'dbt build --target spark --vars "$(tiktok-claims header)" '
+            ~ '(make build-spark does this).') }}
+    {%- endif -%}
+    {%- if header['error'] -%}
+        {{ exceptions.raise_compiler_error(header['error']) }}
+    {%- endif -%}
+    {%- if header['warning'] and warn -%}
+        {{ exceptions.warn(header['warning']) }}
+    {%- endif -%}
+    {%- set table = 'videos' if header['format'] == 'csv' else 'videos_parquet' -%}
+    {%- set options = {'path': path} -%}
+    {%- set columns = [] -%}
+    {%- if header['format'] == 'csv' -%}
+        {%- set meta = graph.sources['source.' ~ project_name ~ '.tiktok.videos'].meta -%}
+        {%- do options.update(meta['spark_options']) -%}
+        {%- for name in header['file_columns'] + [meta['spark_options']['columnNameOfCorruptRecord']] -%}
+            {%- do columns.append('`' ~ name ~ '` string') -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- call statement('claims_source_view') -%}
+        create or replace global temporary view {{ table }}
+        {% if columns %}({{ columns | join(', ') }}){% endif %}
+        using {{ header['format'] }}
+        options (
+            {%- for key, value in options.items() %}
+            `{{ key }}` '{{ value | replace('\\', '\\\\') | replace("'", "\\'") }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
+    {%- endcall -%}
+    {{ return({
+        'format': header['format'],
+        'select_list': zip(header['expressions'], header['names']) | list,
+        'corrupt_column': (meta['spark_options']['columnNameOfCorruptRecord']
+            if header['format'] == 'csv' else none),
+    }) }}
+{%- endmacro %}
+
 {#- The post-hook of base_tiktok__videos: structural rejects of a CSV scan (none for Parquet). -#}
 {% macro claims_structural_rejects(base) -%}
-    {%- if execute and claims_header(warn=false)['format'] == 'csv' -%}
+    {%- if execute and not is_spark() and claims_header(warn=false)['format'] == 'csv' -%}
         {{ stage_videos_structural(base, claims_dataset() | replace("'", "''")) }}
     {%- endif -%}
 {%- endmacro %}

@@ -6,7 +6,8 @@
 -#}
 {% macro export_release(results) -%}
     {#- `--empty` builds hold no rows: never let them replace real exports -#}
-    {%- if not execute or flags.WHICH != 'build' or flags.EMPTY -%}
+    {#- the exporter is a DuckDB function; other targets (spark) have no exports -#}
+    {%- if not execute or flags.WHICH != 'build' or flags.EMPTY or target.type != 'duckdb' -%}
         {{ return('') }}
     {%- endif -%}
     {%- set failed = results | selectattr(

@@ -18,11 +18,32 @@
     nullif(nullif(trim({{ column }}), ''), '#N/A')
 {%- endmacro %}
 
+{#- Text -> double, NULL unless it is a plain decimal number ('12', '-3.5', '343296.0', '1e6').
+    The pattern decides, not the engine's cast: DuckDB and Spark accept different extras
+    ('1d', '1_000', 'Infinity'), and dbt-spark's non-ANSI cast turns errors into NULL. -#}
+{% macro stage_number(text, engine) -%}
+    {%- set pattern = '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?' -%}
+    case when
+        {%- if engine == 'spark' %} {{ text }} rlike '^{{ pattern }}$'
+        {%- else %} regexp_full_match({{ text }}, '{{ pattern }}')
+        {%- endif %} then try_cast({{ text }} as double) end
+{%- endmacro %}
+
+{#- A whole-number double -> `type`, NULL when fractional or outside (low, high): no engine
+    rounding (DuckDB rounds 1.7 to 2, Spark truncates to 1). `% 1` (not floor, which is a
+    bigint on Spark and overflows) finds fractions. -#}
+{% macro stage_whole(number, type, high) -%}
+    cast(case when {{ number }} % 1 = 0 and {{ number }} between -{{ high }} and {{ high }}
+        then {{ number }} end as {{ type }})
+{%- endmacro %}
+
 {#- One pass over the rows DuckDB read: type every value, record why a row can't be trusted.
     select_list: (expression on the source, staged name) pairs from the header check.
-    Rows are numbered in scan order; stage_videos_structural renumbers them around the
-    structural rejects, which are only known once the scan has run. -#}
-{% macro stage_videos_base(source, select_list, category_values) -%}
+    engine: 'duckdb' or 'spark'. On DuckDB rows are numbered in scan order and
+    stage_videos_structural renumbers them around the structural rejects, which are only known
+    once the scan has run. Spark's CSV reader returns a broken record as a row with its text in
+    `corrupt_column` (PERMISSIVE mode), numbered in file order like the others. -#}
+{% macro stage_videos_base(source, select_list, category_values, engine='duckdb', corrupt_column=none) -%}
     {%- set stage_counts = stage_column_list('counts').split(',') -%}
     {%- set stage_categories = stage_column_list('categories').split(',') -%}
     {%- set stage_raw_columns = stage_column_list('raw').split(',') -%}
@@ -34,7 +55,14 @@ source as (
         {%- for expression, name in select_list %}
         {{ expression }} as {{ name }},
         {%- endfor %}
+        {%- if engine == 'spark' %}
+        {{ corrupt_column or 'cast(null as string)' }} as malformed_record,
+        -- one CSV partition when multiLine is on: ids increase in file order
+        row_number() over (order by monotonically_increasing_id()) as scan_row_number
+        {%- else %}
+        cast(null as string) as malformed_record,
         row_number() over () as scan_row_number
+        {%- endif %}
     from {{ source }}
 
 ),
@@ -43,19 +71,20 @@ cleaned as (
 
     select
         source.scan_row_number,
+        source.malformed_record,
         {%- for column in stage_raw_columns %}
         source.{{ column }} as raw_{{ column }},
         {%- endfor %}
-        {{ stage_missing('source.row_id') }} as row_id_clean,
+        {{ stage_number(stage_missing('source.row_id'), engine) }} as row_id_num,
         {{ stage_missing('source.video_id') }} as video_id_clean,
-        try_cast({{ stage_missing('source.video_id') }} as double) as video_id_num,
+        {{ stage_number(stage_missing('source.video_id'), engine) }} as video_id_num,
         {%- for column in stage_categories %}
         lower({{ stage_missing('source.' ~ column) }}) as {{ column }}_key,
         {{ column }}_values.value as {{ column }},
         {%- endfor %}
         {%- for column in stage_counts %}
         {{ stage_missing('source.' ~ column) }} as {{ column }}_clean,
-        try_cast({{ stage_missing('source.' ~ column) }} as double) as {{ column }}_num,
+        {{ stage_number(stage_missing('source.' ~ column), engine) }} as {{ column }}_num,
         {%- endfor %}
         {{ stage_missing('source.video_transcription_text') }} as video_transcription_text
 
@@ -69,17 +98,20 @@ cleaned as (
 
 ),
 
--- a value outside +-1e300 is infinite or NaN (portable: no isfinite)
+-- a value outside +-1e300 is infinite (portable: no isfinite). `% 1` finds fractions: floor
+-- is a bigint on Spark and overflows
 checked as (
 
     select
         *,
         case
+            when malformed_record is not null
+                then 'malformed record: the CSV reader could not split it into the header fields'
             when video_id_clean is null then 'missing video_id'
             when
                 video_id_num is null
                 or not (video_id_num between -9.2e18 and 9.2e18)
-                or video_id_num != floor(video_id_num)
+                or video_id_num % 1 != 0
                 then 'non-numeric video_id'
             {%- for column in stage_counts %}
             when
@@ -87,7 +119,7 @@ checked as (
                 and ({{ column }}_num is null or not ({{ column }}_num between -1e300 and 1e300))
                 then 'non-numeric {{ column }}'
             when {{ column }}_num < 0 then 'negative {{ column }}'
-            when {{ column }}_num != floor({{ column }}_num) then 'non-integer {{ column }}'
+            when {{ column }}_num % 1 != 0 then 'non-integer {{ column }}'
             when {{ column }}_num > {{ 2147483647 if column == 'video_duration_sec' else 9.2e18 }}
                 then 'out-of-range {{ column }}'
             {%- endfor %}
@@ -96,7 +128,7 @@ checked as (
             when verified_status is null then 'unknown verified_status'
             when author_ban_status is null then 'unknown author_ban_status'
         end as row_defect,
-        try_cast(video_id_num as bigint) as video_id
+        {{ stage_whole('video_id_num', 'bigint', '9.2e18') }} as video_id
 
     from cleaned
 
@@ -127,29 +159,28 @@ final as (
     select
         -- provenance: the record's number among the file's data records; the physical line
         -- and the raw record text are set for structural rejects only
-        scan_row_number as source_row_number,
+        cast(scan_row_number as bigint) as source_row_number,
         cast(null as bigint) as source_line,
         rejection_reason,
 
         -- typed values (meaningful when rejection_reason is null)
-        coalesce(
-            try_cast(try_cast(row_id_clean as double) as bigint),
-            scan_row_number
-        ) as row_id,
+        coalesce({{ stage_whole('row_id_num', 'bigint', '9.2e18') }}, scan_row_number) as row_id,
         video_id,
         claim_status,
-        try_cast(video_duration_sec_num as integer) as video_duration_sec,
+        {{ stage_whole('video_duration_sec_num', 'integer', '2147483647') }} as video_duration_sec,
         {%- for column in stage_counts[1:] %}
-        try_cast({{ column }}_num as bigint) as {{ column }},
+        {{ stage_whole(column ~ '_num', 'bigint', '9.2e18') }} as {{ column }},
         {%- endfor %}
         video_transcription_text,
         verified_status,
         author_ban_status,
 
-        -- raw values as read (text), for rejected rows only
-        cast(null as varchar) as raw_record,
+        -- raw values as read (text), for rejected rows only; a malformed record as a whole
+        malformed_record as raw_record,
         {%- for column in stage_raw_columns %}
-        case when rejection_reason is not null then raw_{{ column }} end as raw_{{ column }},
+        case
+            when rejection_reason is not null and malformed_record is null then raw_{{ column }}
+        end as raw_{{ column }},
         {%- endfor %}
         rejection_reason is not null as is_rejected
 

@@ -7,7 +7,7 @@ from tiktok_claims.ml import train
 
 
 def model(dbt, session):
-    features = dbt.ref("claim_features").df()
+    features = dbt.ref("claim_features")
     tables = train.build_tables(features, seed=int(dbt.config.get("seed")))
     return pd.concat(
         [df.convert_dtypes().assign(result_kind=name) for name, df in tables.items()],

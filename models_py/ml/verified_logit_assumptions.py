@@ -4,6 +4,6 @@ from tiktok_claims.ml.verified_logit import assumptions_table
 
 
 def model(dbt, session):
-    dataset = dbt.ref("verified_logit_dataset").df()
-    coefficients = dbt.ref("verified_logit_coefficients").df()
+    dataset = dbt.ref("verified_logit_dataset")
+    coefficients = dbt.ref("verified_logit_coefficients")
     return assumptions_table(dataset, coefficients, alpha=float(dbt.config.get("alpha")))

@@ -4,4 +4,4 @@ from tiktok_claims.ml.verified_logit import coefficients_table
 
 
 def model(dbt, session):
-    return coefficients_table(dbt.ref("verified_logit_dataset").df())
+    return coefficients_table(dbt.ref("verified_logit_dataset"))

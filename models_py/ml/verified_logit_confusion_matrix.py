@@ -4,4 +4,4 @@ from tiktok_claims.ml.verified_logit import confusion_matrix_table
 
 
 def model(dbt, session):
-    return confusion_matrix_table(dbt.ref("verified_logit_predictions").df())
+    return confusion_matrix_table(dbt.ref("verified_logit_predictions"))

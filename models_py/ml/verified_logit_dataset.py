@@ -4,5 +4,5 @@ from tiktok_claims.ml.verified_logit import split_dataset
 
 
 def model(dbt, session):
-    videos = dbt.ref("fct_videos").df()
+    videos = dbt.ref("fct_videos")
     return split_dataset(videos, seed=int(dbt.config.get("seed")))

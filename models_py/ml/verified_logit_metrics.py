@@ -4,4 +4,4 @@ from tiktok_claims.ml.verified_logit import metrics_table
 
 
 def model(dbt, session):
-    return metrics_table(dbt.ref("verified_logit_predictions").df())
+    return metrics_table(dbt.ref("verified_logit_predictions"))

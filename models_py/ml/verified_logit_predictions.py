@@ -4,5 +4,5 @@ from tiktok_claims.ml.verified_logit import predictions_table
 
 
 def model(dbt, session):
-    dataset = dbt.ref("verified_logit_dataset").df()
-    return predictions_table(dataset, dbt.ref("verified_logit_coefficients").df())
+    dataset = dbt.ref("verified_logit_dataset")
+    return predictions_table(dataset, dbt.ref("verified_logit_coefficients"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
 
 from tiktok_claims import synthetic
@@ -55,10 +56,22 @@ def main(argv: list[str] | None = None) -> int:
         "claim_probability >= 0.5), model_version, needs_manual_review and its reason; "
         "rejected rows go to <out>.rejected.csv with their reasons.",
     )
-    score.add_argument("file")
+    score.add_argument("file", nargs="?", help="a raw-schema CSV or Parquet file (DuckDB engine)")
     score.add_argument("--out", help="output path; .parquet writes Parquet, else CSV")
     score.add_argument(
         "--model-dir", help="folder of the saved champion (default: warehouse/models)"
+    )
+    score.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="spark: score the staged reports of the Spark warehouse (no FILE) into "
+        "ml.report_scores there, in mapInPandas",
+    )
+    sub.add_parser(
+        "header",
+        help="check the raw file's header and print it as the dbt var claims_header (JSON), "
+        "for `dbt build --target spark --vars ...`",
     )
     args = parser.parse_args(argv)
     if args.command == "score":
@@ -66,7 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "retrain":
         return _retrain()
     try:
-        if args.command == "publish":
+        if args.command == "header":
+            from tiktok_claims import ingest
+
+            print(json.dumps(ingest.header_vars()))
+        elif args.command == "publish":
             publish()
         elif args.command == "synth":
             print(_synth(args))
@@ -77,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _score(args) -> int:
+    if args.engine == "spark":
+        return _score_spark(args)
+    if args.file is None:
+        print("error: score needs a FILE (or --engine spark)", file=sys.stderr)
+        return 1
     # imported here: `publish` and `synth` do not need scikit-learn
     from tiktok_claims.ml import persist, scoring
 
@@ -119,4 +141,23 @@ def _retrain() -> int:
         return 1
     verdict = "promoted" if result["promoted"] else "not promoted (the champion stays)"
     print(f"retrain: new model {verdict}: {result['reason']}", file=sys.stderr)
+    return 0
+
+
+def _score_spark(args) -> int:
+    from tiktok_claims import spark
+    from tiktok_claims.ml import persist
+
+    if args.file is not None:
+        print(
+            "error: --engine spark scores the Spark warehouse's staged reports, not a FILE",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        table, rows = spark.score_warehouse(args.model_dir)
+    except (FileNotFoundError, ValueError, persist.ModelMismatchError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{rows:,} staged reports scored -> {table} (Spark warehouse)", file=sys.stderr)
     return 0

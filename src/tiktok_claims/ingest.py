@@ -184,16 +184,20 @@ def header_columns(shape: FileShape) -> str:
     return "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in shape.file_columns) + "}"
 
 
-def select_list(shape: FileShape) -> list[tuple[str, str]]:
-    """(expression on the source, staged name) for row_id and each required column."""
+def select_list(shape: FileShape, engine: str = "duckdb") -> list[tuple[str, str]]:
+    """(expression on the source, staged name) for row_id and each required column.
+
+    engine 'spark' quotes names with backticks ("x" is a string there) and casts to string.
+    """
+    quote, text = ("`", "string") if engine == "spark" else ('"', "varchar")
     refs = {
         canon: name for name, canon in zip(shape.file_columns, shape.staged_columns, strict=True)
     }
     pairs = []
     for column in ("row_id", *REQUIRED_COLUMNS):
         name = refs.get(column)
-        ident = '"' + name.replace('"', '""') + '"' if name is not None else None
-        pairs.append((f"cast({ident} as varchar)" if ident else "cast(null as varchar)", column))
+        ident = quote + name.replace(quote, quote * 2) + quote if name is not None else "null"
+        pairs.append((f"cast({ident} as {text})", column))
     return pairs
 
 
@@ -218,11 +222,16 @@ def physical_lines(path: str | os.PathLike, offsets: list[int | None]) -> list[i
 
 
 @cache
-def _source_call(table: str) -> str:
-    """The `external_location` of a table of the tiktok source, as written in the YAML."""
+def _source_meta(table: str) -> dict:
+    """The `meta` of a table of the tiktok source, as written in the YAML."""
     sources = yaml.safe_load(SOURCES_YML.read_text())["sources"]
     tables = {t["name"]: t for s in sources if s["name"] == "tiktok" for t in s["tables"]}
-    return tables[table]["meta"]["external_location"]
+    return tables[table]["meta"]
+
+
+def _source_call(table: str) -> str:
+    """The `external_location` of a table of the tiktok source (DuckDB's read call)."""
+    return _source_meta(table)["external_location"]
 
 
 @cache
@@ -307,6 +316,22 @@ def header_for_sql(path: str) -> dict:
         "names": [n for _, n in pairs],
         "warning": shape.warning,
     }
+
+
+def header_vars(path: str | None = None) -> dict:
+    """The header check for the spark target, as the dbt var `claims_header` (no Python runs
+    inside dbt on Spark): header_for_sql's answer with Spark expressions and the file's column
+    names, for the path as given (the macro checks it is the file being built)."""
+    path = path if path is not None else dataset_path()
+    answer = header_for_sql(path)
+    answer["path"] = path
+    answer["file_columns"] = []
+    if answer["error"] is None:
+        shape = inspect(path)
+        pairs = select_list(shape, engine="spark")
+        answer["expressions"] = [e for e, _ in pairs]
+        answer["file_columns"] = list(shape.file_columns)
+    return {"claims_header": answer}
 
 
 def register_header_function(con: duckdb.DuckDBPyConnection) -> None:

@@ -29,6 +29,7 @@ from sklearn.metrics import confusion_matrix
 from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.pipeline import Pipeline
 
+from tiktok_claims.frames import pandas_inputs
 from tiktok_claims.ml import evaluation as E
 from tiktok_claims.ml import features as F
 from tiktok_claims.ml import persist
@@ -469,6 +470,7 @@ def predictions(champion, card: dict, data: Data) -> pd.DataFrame:
     )
 
 
+@pandas_inputs
 def build_tables(
     features: pd.DataFrame, seed: int, directory=None, n_jobs: int = 1
 ) -> dict[str, pd.DataFrame]:

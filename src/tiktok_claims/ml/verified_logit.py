@@ -24,6 +24,8 @@ from sklearn import metrics
 from sklearn.model_selection import train_test_split
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 
+from tiktok_claims.frames import pandas_inputs
+
 OUTCOME = "is_verified"
 POSITIVE_CLASS = "verified"
 CONTINUOUS = (
@@ -53,6 +55,7 @@ TRANSFORM = "z-score with the train mean and SD"
 DATASET_COLUMNS = ["video_id", "split", OUTCOME, "class_weight", *FEATURES, EXCLUDED]
 
 
+@pandas_inputs
 def split_dataset(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
     """One row per complete video: stratified train/test split, outcome, class weight, features.
 
@@ -110,6 +113,7 @@ def _fit(y, x, weights):
     return model.fit(cov_type=COVARIANCE)
 
 
+@pandas_inputs
 def coefficients_table(dataset: pd.DataFrame) -> pd.DataFrame:
     """Fit the weighted logit on the train rows; one row per term (intercept, features)."""
     train = dataset[dataset["split"] == "train"]
@@ -168,6 +172,7 @@ def youden_threshold(y, probability) -> float:
     return float(thresholds[1:][np.argmax((tpr - fpr)[1:])])
 
 
+@pandas_inputs
 def predictions_table(dataset: pd.DataFrame, coefficients: pd.DataFrame) -> pd.DataFrame:
     """Every video scored with the fitted coefficients; threshold chosen on train rows only."""
     beta, scaling = _coefficient_inputs(coefficients)
@@ -187,6 +192,7 @@ def predictions_table(dataset: pd.DataFrame, coefficients: pd.DataFrame) -> pd.D
     )
 
 
+@pandas_inputs
 def metrics_table(predictions: pd.DataFrame) -> pd.DataFrame:
     """Per split: classification metrics with 'verified' as the positive class."""
     rows = []
@@ -212,6 +218,7 @@ def metrics_table(predictions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@pandas_inputs
 def confusion_matrix_table(predictions: pd.DataFrame) -> pd.DataFrame:
     """Per split, actual and predicted class: number of videos (all four cells present)."""
     labels = {1: POSITIVE_CLASS, 0: "not verified"}
@@ -298,6 +305,7 @@ def _row(
     }
 
 
+@pandas_inputs
 def assumptions_table(
     dataset: pd.DataFrame, coefficients: pd.DataFrame, alpha: float
 ) -> pd.DataFrame:

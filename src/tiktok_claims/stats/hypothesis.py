@@ -13,6 +13,7 @@ from scipy import optimize, stats
 from statsmodels.stats.multitest import multipletests
 
 from tiktok_claims.formats import p_value, readable
+from tiktok_claims.frames import pandas_inputs
 from tiktok_claims.reference import metric_labels
 
 CI_LEVEL = 0.95
@@ -291,6 +292,7 @@ def _conclusion(row: dict, alpha: float) -> str:
     )
 
 
+@pandas_inputs
 def verified_status_tests(frame: pd.DataFrame, alpha: float) -> pd.DataFrame:
     """All tests of stats.hypothesis_tests, one row per test, from fct_videos-like rows.
 

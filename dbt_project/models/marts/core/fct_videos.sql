@@ -39,7 +39,9 @@ final as (
         -- transcription shape (NULL when there is no text)
         cast(length(videos.video_transcription_text) as bigint) as transcription_char_count,
         cast(
-            nullif(array_length(regexp_extract_all(videos.video_transcription_text, '\S+')), 0)
+            nullif({{ array_size(
+                "regexp_extract_all(videos.video_transcription_text, " ~ regex_literal('(\\S+)') ~ ", 1)"
+            ) }}, 0)
             as bigint
         ) as transcription_word_count,
 

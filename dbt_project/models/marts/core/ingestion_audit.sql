@@ -13,8 +13,13 @@ base as (
 source as (
 
     select
+        -- a structural reject has its line on DuckDB; on Spark its record number
         count_if(raw_record is null)
-        + count(distinct case when raw_record is not null then source_line end) as source_rows
+        + count(
+            distinct case
+                when raw_record is not null then coalesce(source_line, source_row_number)
+            end
+        ) as source_rows
 
     from base
 
@@ -47,7 +52,7 @@ totals as (
 
     select
         'total' as row_kind,
-        cast(null as varchar) as rejection_reason,
+        cast(null as string) as rejection_reason,
         source.source_rows,
         staged.staged_rows,
         (select count(*) from rejected) as rejected_rows

@@ -6,9 +6,12 @@
     read_parquet call), the header is checked first (claims_header), and one pass types every
     value and records why a row can't be trusted (stage_videos.sql, shared with
     tiktok_claims.ingest.stage_file). The post-hook adds the records DuckDB could not split
-    into fields. The ONLY model that reads the source. -#}
+    into fields (on Spark they come with the scan). The ONLY model that reads the source. -#}
 {%- set header = claims_header() -%}
 {%- set videos = source('tiktok', 'videos_parquet') if header.format == 'parquet'
     else source('tiktok', 'videos') -%}
 
-{{ stage_videos_base(videos, header.select_list, ref('category_values')) }}
+{{ stage_videos_base(
+    videos, header.select_list, ref('category_values'),
+    engine='spark' if is_spark() else 'duckdb', corrupt_column=header.get('corrupt_column'),
+) }}
