@@ -25,6 +25,7 @@ import pyarrow as pa
 import yaml
 
 from tiktok_claims.paths import DEFAULT_DATASET
+from tiktok_claims.processes import pause_point
 from tiktok_claims.reference import seed_rows
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -291,6 +292,7 @@ LINE_FUNCTION = "tiktok_claims_physical_line"
 
 def header_for_sql(path: str) -> dict:
     """inspect() as a DuckDB struct: an error sentence, or the format, columns and warning."""
+    pause_point("staging")  # tests only: a kill during staging
     try:
         shape = inspect(path)
     except IngestError as exc:
