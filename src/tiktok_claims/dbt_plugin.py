@@ -11,11 +11,11 @@ functions that the on-run-end hook calls (tiktok_claims.export.udf).
 import importlib
 import logging
 import os
-import sys
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt.adapters.events.logging import AdapterLogger
 from dbt.flags import get_flags
+from dbt_common.exceptions import DbtRuntimeError
 
 from tiktok_claims import ingest, processes
 from tiktok_claims.export import release, udf
@@ -46,6 +46,7 @@ class _ToDbtLog(logging.Handler):
 
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict) -> None:
+        self._attach_warehouse()  # first: a second build stops before the slow imports
         # dbt runs Python models on parallel threads; two threads importing sklearn for the
         # first time at once fail ("partially initialized module"). Import what the models
         # use here, once, before any model thread starts (~3.8 s at start-up, measured; a
@@ -53,7 +54,6 @@ class Plugin(BasePlugin):
         for module in MODEL_MODULES:
             importlib.import_module(module)
         processes.use_orphan_safe_workers()
-        self._attach_warehouse()
 
     def _attach_warehouse(self) -> None:
         (attachment,) = [a for a in self.creds.attach or [] if a.alias == ALIAS]
@@ -64,10 +64,7 @@ class Plugin(BasePlugin):
                 build = release.build_dir(exports_dir())
                 os.environ["CLAIMS_MODEL_DIR"] = str(build / release.MODELS)
             except release.BuildError as exc:
-                # one sentence, no traceback: dbt would print the exception's stack
-                print(f"error: {exc}", file=sys.stderr, flush=True)
-                sys.stderr.flush()
-                raise SystemExit(2) from None
+                raise DbtRuntimeError(str(exc)) from None
             return
         last = release.last_good_warehouse(exports_dir(), warehouse_path())
         attachment.path = str(last) if last else ":memory:"
