@@ -117,3 +117,26 @@ def test_a_build_file_with_a_write_ahead_log_is_not_released(site):
     with pytest.raises(release.BuildError, match="write-ahead log"):
         release.finish(root, link)
     assert digest(root) == before
+
+
+def test_a_warehouse_from_before_releases_is_carried_over(tmp_path, monkeypatch):
+    monkeypatch.setattr(release, "_held_lock", None)
+    root, link = tmp_path / "exports", tmp_path / "warehouse" / "tiktok_claims.duckdb"
+    link.parent.mkdir()
+    with duckdb.connect(str(link)) as con:
+        con.execute("create table t as select 42 as answer")
+    (link.parent / "models").mkdir()
+    (link.parent / "models" / "model.skops").write_bytes(b"model")
+    with release.new_release(root) as folder:  # a release of extracts only, as before
+        (folder / "tableau").mkdir()
+        (folder / "tableau" / "x.hyper").write_bytes(b"x")
+    try:
+        built = release.prepare(root, link)
+        assert built.read_bytes() == link.read_bytes()
+        release._release(root, release.build_dir(root), link)
+    finally:
+        os.close(release._held_lock)
+    assert link.is_symlink() and (link.parent / "models").is_symlink()
+    with duckdb.connect(str(link), read_only=True) as con:
+        assert con.sql("select answer from t").fetchall() == [(42,)]
+    assert (link.parent / "models" / "model.skops").read_bytes() == b"model"

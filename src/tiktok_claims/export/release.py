@@ -120,8 +120,8 @@ def prepare(root: Path, warehouse: Path) -> Path:
 
 def _last_good_models(root: Path, warehouse: Path) -> Path | None:
     current = current_dir(root)
-    if current is not None:
-        return current / MODELS if (current / MODELS).is_dir() else None
+    if current is not None and (current / MODELS).is_dir():
+        return current / MODELS
     legacy = Path(warehouse).parent / MODELS  # a model folder from before releases
     return legacy if legacy.is_dir() and not legacy.is_symlink() else None
 
