@@ -166,6 +166,7 @@ def con():
 
 @settings(
     max_examples=200,
+    database=None,  # no .hypothesis/ folder in the repo
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
