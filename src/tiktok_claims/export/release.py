@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import logging
 import os
 import shutil
 import subprocess
@@ -34,6 +35,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tiktok_claims import processes
+from tiktok_claims.cli import MISSING_TABLE
+
+log = logging.getLogger("tiktok_claims.export")
 
 PARTS = ("tableau", "parquet", "figures", "summaries")
 WAREHOUSE_FILE = Path("warehouse") / "tiktok_claims.duckdb"  # inside a release
@@ -170,8 +174,12 @@ def publish_figures(db: Path, out: Path) -> None:
         text=True,
         preexec_fn=processes.die_with_parent,
     )
-    if done.returncode != 0:
-        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+    detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+    if done.returncode == MISSING_TABLE:  # a partial build on a new warehouse: like the exporter
+        log.warning("figures and summaries skipped (%s)", detail.removeprefix("error: "))
+        for part in ("figures", "summaries"):
+            shutil.rmtree(out / part, ignore_errors=True)
+    elif done.returncode != 0:
         raise BuildError(f"figures and summaries failed, nothing was released: {detail}")
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import weakref
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -31,27 +32,32 @@ def register(conn: duckdb.DuckDBPyConnection, handler: logging.Handler | None = 
     owner = weakref.ref(conn)
     log.setLevel(logging.INFO)
 
-    def export(target_path: str, database: str) -> str:
-        conn = owner()
-        if conn is None:
-            raise RuntimeError("the dbt connection is closed")
-        models = models_from_manifest(Path(target_path) / "manifest.json")
+    @contextmanager
+    def to_dbt_log():
         if handler is not None:
             # dbt's log only: no second copy through the root logger
             log.addHandler(handler)
             log.propagate = False
         try:
-            with conn.cursor() as con:
-                con.execute(f'use "{database}"')  # dbt qualifies names; the exporter doesn't
-                tables = write_exports(con, models, release.build_dir(exports_dir()))
+            yield
         finally:
             if handler is not None:
                 log.removeHandler(handler)
                 log.propagate = True
+
+    def export(target_path: str, database: str) -> str:
+        conn = owner()
+        if conn is None:
+            raise RuntimeError("the dbt connection is closed")
+        models = models_from_manifest(Path(target_path) / "manifest.json")
+        with to_dbt_log(), conn.cursor() as con:
+            con.execute(f'use "{database}"')  # dbt qualifies names; the exporter doesn't
+            tables = write_exports(con, models, release.build_dir(exports_dir()))
         return f"exported {len(tables)} tables"
 
     def publish() -> str:
-        return f"released {release.finish(exports_dir(), warehouse_path())}"
+        with to_dbt_log():
+            return f"released {release.finish(exports_dir(), warehouse_path())}"
 
     conn.create_function(
         FUNCTION,
