@@ -8,7 +8,7 @@ PY := $(BIN)/python
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run build publish test pytest lint bench clean venv report sql daily retrain venv-spark java build-spark test-spark
+.PHONY: run build test pytest lint bench clean venv report sql daily retrain venv-spark java build-spark test-spark
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -16,15 +16,13 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	touch $@
 
-## run: build the warehouse (dbt build, with exports) and write figures and summaries
-run: build publish
+## run: build the warehouse; its on-run-end hook writes exports, figures and summaries and
+## releases them with the warehouse in one flip (tiktok_claims.export.release)
+run: build
 
 build: venv
 	mkdir -p warehouse
 	$(BIN)/dbt build
-
-publish: venv
-	$(PY) -m tiktok_claims publish
 
 ## daily: load the inbox's new batches, score them with the saved model, refresh queue, drift, exports
 daily: venv

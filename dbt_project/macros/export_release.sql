@@ -1,21 +1,31 @@
 {#-
-    on-run-end: after a `dbt build` in which nothing failed, write the Tableau extracts and
-    Parquet files of every marts/stats/ml model as one new release (tiktok_claims.export).
-    The hook passes only where dbt wrote this run's manifest.json; the exporter, a function
-    the project's dbt plugin registers, reads the model docs there. Its errors fail the build.
+    on-run-end: the blue/green release. dbt wrote into the build's own warehouse file, a copy
+    of the last good one (the project's plugin prepared it; tiktok_claims.export.release).
+    When nothing failed: write the Tableau extracts and Parquet files of every marts/stats/ml
+    model into the build's release folder, checkpoint and close the build's warehouse (no
+    .wal left), then add figures and summaries and make the folder current with one symlink
+    flip. Both steps are functions the plugin registers; their errors fail the build, and a
+    failed build releases nothing: users keep reading the last good set.
 -#}
 {% macro export_release(results) -%}
-    {#- `--empty` builds hold no rows: never let them replace real exports -#}
-    {#- the exporter is a DuckDB function; other targets (spark) have no exports -#}
-    {%- if not execute or flags.WHICH != 'build' or flags.EMPTY or target.type != 'duckdb' -%}
+    {#- DuckDB only (the exporter is a DuckDB function); the commands that write (as
+        WRITING_COMMANDS in tiktok_claims.dbt_plugin); `--empty` builds hold no rows: never
+        let them replace real data -#}
+    {%- if not execute or flags.WHICH not in ['build', 'run', 'seed', 'snapshot']
+        or flags.EMPTY or target.type != 'duckdb' -%}
         {{ return('') }}
     {%- endif -%}
     {%- set failed = results | selectattr(
         'status', 'in', ['error', 'fail', 'skipped', 'runtime error']) | list -%}
     {%- if failed -%}
-        {{ log('exports skipped: ' ~ failed | length ~ ' of ' ~ results | length
-            ~ ' nodes failed or were skipped; the previous exports stay', info=true) }}
+        {{ log('not released: ' ~ failed | length ~ ' of ' ~ results | length
+            ~ ' nodes failed or were skipped; users keep the last good warehouse and exports',
+            info=true) }}
         {{ return('') }}
     {%- endif -%}
-    select tiktok_claims_export('{{ flags.TARGET_PATH or "target" }}')
+    select tiktok_claims_export('{{ flags.TARGET_PATH or "target" }}', '{{ target.database }}');
+    checkpoint {{ target.database }};
+    use memory;
+    detach {{ target.database }};
+    select tiktok_claims_release()
 {%- endmacro %}

@@ -20,11 +20,25 @@ PUBLISH_STEPS: list[str] = [
 ]
 
 
+# exit status of `publish` when the warehouse lacks a table it reads (a partial build)
+MISSING_TABLE = 3
+
+
+class MissingTableError(LookupError):
+    """The warehouse lacks a table a figure or summary reads."""
+
+
 def publish() -> None:
+    import duckdb
+
     for step in PUBLISH_STEPS:
         module, func = step.split(":")
         print(f"publish: {step}", flush=True)
-        getattr(importlib.import_module(module), func)()
+        try:
+            getattr(importlib.import_module(module), func)()
+        except duckdb.CatalogException as exc:
+            first = str(exc).splitlines()[0].removeprefix("Catalog Error: ")
+            raise MissingTableError(f"{step.split(':')[0]}: {first}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
             publish()
         elif args.command == "synth":
             print(_synth(args))
+    except MissingTableError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return MISSING_TABLE
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

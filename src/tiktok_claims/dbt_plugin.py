@@ -1,18 +1,25 @@
-"""dbt-duckdb plugin: the DuckDB functions the project's SQL calls.
+"""dbt-duckdb plugin: the build's warehouse file, and the DuckDB functions the project's SQL calls.
 
-Registered in profiles.yml. It registers the header check and the line lookup that staging
-calls (tiktok_claims.ingest; DuckDB itself reads the rows through the source's read_csv), and
-the export function that the on-run-end hook calls (tiktok_claims.export.udf).
+Registered in profiles.yml. When the adapter starts, it prepares the blue/green build: for a
+command that writes (build, run, seed, snapshot) it takes the build lock and starts the build
+file from the last good warehouse (tiktok_claims.export.release); any other command (show,
+compile, test, docs) reads the last good warehouse read-only. It registers the header check
+and the line lookup that staging calls (tiktok_claims.ingest), and the export and release
+functions that the on-run-end hook calls (tiktok_claims.export.udf).
 """
 
 import importlib
 import logging
+import os
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt.adapters.events.logging import AdapterLogger
+from dbt.flags import get_flags
+from dbt_common.exceptions import DbtRuntimeError
 
-from tiktok_claims import inbox, ingest
-from tiktok_claims.export import udf
+from tiktok_claims import inbox, ingest, processes
+from tiktok_claims.export import release, udf
+from tiktok_claims.paths import exports_dir, warehouse_path
 
 _dbt_log = AdapterLogger("tiktok_claims")
 
@@ -23,6 +30,8 @@ MODEL_MODULES = (
     "tiktok_claims.ml.verified_logit",
     "tiktok_claims.stats.hypothesis",
 )
+WRITING_COMMANDS = ("build", "run", "seed", "snapshot")
+ALIAS = "tiktok_claims"  # the warehouse's catalog name, as `database` in profiles.yml
 
 
 class _ToDbtLog(logging.Handler):
@@ -37,15 +46,33 @@ class _ToDbtLog(logging.Handler):
 
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict) -> None:
+        self._attach_warehouse()  # first: a second build stops before the slow imports
         # dbt runs Python models on parallel threads; two threads importing sklearn for the
         # first time at once fail ("partially initialized module"). Import what the models
         # use here, once, before any model thread starts (~3.8 s at start-up, measured; a
         # build paid the same in its first Python model before).
         for module in MODEL_MODULES:
             importlib.import_module(module)
+        processes.use_orphan_safe_workers()
+
+    def _attach_warehouse(self) -> None:
+        (attachment,) = [a for a in self.creds.attach or [] if a.alias == ALIAS]
+        if getattr(get_flags(), "WHICH", None) in WRITING_COMMANDS:
+            try:
+                attachment.path = str(release.prepare(exports_dir(), warehouse_path()))
+                # the fit saves a new champion into the build's folder, released with it
+                build = release.build_dir(exports_dir())
+                os.environ["CLAIMS_MODEL_DIR"] = str(build / release.MODELS)
+            except release.BuildError as exc:
+                raise DbtRuntimeError(str(exc)) from None
+            return
+        last = release.last_good_warehouse(exports_dir(), warehouse_path())
+        attachment.path = str(last) if last else ":memory:"
+        attachment.read_only = last is not None
 
     def configure_connection(self, conn) -> None:
         udf.register(conn, _ToDbtLog())
         ingest.register_header_function(conn)
         ingest.register_line_function(conn)
         inbox.register_inbox_function(conn)
+        ingest.register_sha256_function(conn)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import textwrap
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +31,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from tiktok_claims.formats import human
 from tiktok_claims.paths import connect_readonly, exports_dir  # noqa: E402
+from tiktok_claims.processes import die_with_parent
 from tiktok_claims.reference import metric_labels
 
 # Okabe-Ito; claims are also hatched / triangles, opinions plain / circles.
@@ -671,7 +673,12 @@ def write_figures(out_dir: Path | None = None, processes: int = 2) -> list[Figur
     out_dir.mkdir(parents=True, exist_ok=True)
     files = list(FIGURES)
     shares = [files[i::processes] for i in range(processes)]
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(
+        processes,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=die_with_parent,  # no orphan figure workers if the build is killed
+        initargs=(os.getpid(),),
+    ) as pool:
         drawn = {e.file: e for part in pool.map(_draw, shares, [out_dir] * processes) for e in part}
     entries = [drawn[file] for file in files]
     manifest = out_dir / "figures.json"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import os
 import re
@@ -24,6 +25,7 @@ import pyarrow as pa
 import yaml
 
 from tiktok_claims.paths import DEFAULT_DATASET
+from tiktok_claims.processes import pause_point
 from tiktok_claims.reference import seed_rows
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -274,6 +276,9 @@ def stage_file(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = 
     if shape.format == "csv":
         con.execute(f"set variable {COLUMNS_VARIABLE} = {header_columns(shape)}")
     select = macros.stage_videos_base(source, select_list(shape), "stage_file_category_values")
+    # DuckDB appends to its rejects tables: drop the previous call's (found by the fuzz tests)
+    for table in ("tiktok_reject_errors", "tiktok_reject_scans"):
+        con.execute(f"drop table if exists {table}")
     con.execute(f"create or replace temp table stage_file_base as {select}")
     if shape.format == "csv":
         register_line_function(con)
@@ -296,6 +301,7 @@ LINE_FUNCTION = "tiktok_claims_physical_line"
 
 def header_for_sql(path: str) -> dict:
     """inspect() as a DuckDB struct: an error sentence, or the format, columns and warning."""
+    pause_point("staging")  # tests only: a kill during staging
     try:
         shape = inspect(path)
     except IngestError as exc:
@@ -341,6 +347,28 @@ def register_header_function(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.create_function(
         HEADER_FUNCTION, header_for_sql, [duckdb.sqltype("VARCHAR")], struct, side_effects=True
+    )
+
+
+SHA256_FUNCTION = "tiktok_claims_sha256"
+
+
+def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def register_sha256_function(con: duckdb.DuckDBPyConnection) -> None:
+    """tiktok_claims_sha256(path) -> the file's SHA-256 in hex (marts.build_info)."""
+    con.create_function(
+        SHA256_FUNCTION,
+        file_sha256,
+        [duckdb.sqltype("VARCHAR")],
+        duckdb.sqltype("VARCHAR"),
+        side_effects=True,
     )
 
 

@@ -22,9 +22,11 @@ from tiktok_claims.export.base import (
     Column,
     ExportError,
     ExportTable,
+    cursor_like,
     normalise_type,
 )
 from tiktok_claims.export.release import new_release
+from tiktok_claims.processes import pause_point
 
 log = logging.getLogger("tiktok_claims.export")
 
@@ -140,13 +142,24 @@ def export_warehouse(
     models: Iterable[Mapping[str, Any]],
     root: Path,
 ) -> list[ExportTable]:
-    """Write <root>/tableau/{tiktok_claims,row_level}.{hyper,tds} and <root>/parquet/...
+    """Write and release <root>/tableau/{tiktok_claims,row_level}.{hyper,tds} and parquet/...
 
     Everything is written and verified in a new release folder, which then becomes current
     as a whole (tiktok_claims.export.release); any failure raises ExportError naming the
-    table and leaves the current release untouched.
+    table and leaves the current release untouched. A dbt build calls write_exports instead,
+    into the build's own release folder.
     """
-    root = Path(root)
+    with new_release(Path(root)) as folder:
+        return write_exports(con, models, folder)
+
+
+def write_exports(
+    con: duckdb.DuckDBPyConnection,
+    models: Iterable[Mapping[str, Any]],
+    folder: Path,
+) -> list[ExportTable]:
+    """Write and verify tableau/ and parquet/ of every exported table into `folder`."""
+    folder = Path(folder)
     models = list(models)
     tables = plan(con, models)
     if not tables:
@@ -154,21 +167,22 @@ def export_warehouse(
         return []
     workdir = Path(tempfile.mkdtemp(prefix="tiktok_claims_export_"))
     try:
-        with new_release(root) as release:
-            for table in tables:
-                _stage_parquet(con, table, _parquet_path(release, table))
-            jobs = []
-            for extract in (AGGREGATE_EXTRACT, ROW_LEVEL_EXTRACT):
-                group = [t for t in tables if t.extract == extract]
-                if group:
-                    hyper_path = release / "tableau" / f"{extract}.hyper"
-                    hyper_path.parent.mkdir(exist_ok=True)
-                    jobs.append((con.cursor(), group, hyper_path, workdir / extract))
-            # The two extracts are independent and mostly wait on Hyper: build them side by side.
-            with ThreadPoolExecutor(len(jobs)) as pool:
-                for done in [pool.submit(_stage_extract, *job) for job in jobs]:
-                    done.result()
-            for path in release.rglob("*"):
+        for table in tables:
+            _stage_parquet(con, table, _parquet_path(folder, table))
+        pause_point("exports")
+        jobs = []
+        for extract in (AGGREGATE_EXTRACT, ROW_LEVEL_EXTRACT):
+            group = [t for t in tables if t.extract == extract]
+            if group:
+                hyper_path = folder / "tableau" / f"{extract}.hyper"
+                hyper_path.parent.mkdir(exist_ok=True)
+                jobs.append((cursor_like(con), group, hyper_path, workdir / extract))
+        # The two extracts are independent and mostly wait on Hyper: build them side by side.
+        with ThreadPoolExecutor(len(jobs)) as pool:
+            for done in [pool.submit(_stage_extract, *job) for job in jobs]:
+                done.result()
+        for part in ("tableau", "parquet"):
+            for path in [folder / part, *(folder / part).rglob("*")]:
                 os.chmod(path, 0o755 if path.is_dir() else 0o644)  # Hyper creates 0640
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -9,7 +9,7 @@ import duckdb
 import pantab
 from tableauhyperapi import Connection, HyperProcess, Telemetry
 
-from tiktok_claims.export.base import TABLEAU_TYPES, ExportError, ExportTable
+from tiktok_claims.export.base import TABLEAU_TYPES, ExportError, ExportTable, cursor_like
 
 SCHEMA = "Extract"
 
@@ -41,7 +41,7 @@ def write(
 
     def frame(table: ExportTable):
         # a cursor per table: each relation keeps its own open result stream
-        cursors.append(con.cursor())
+        cursors.append(cursor_like(con))
         return cursors[-1].sql(f"select * from {table.sql_name}")
 
     params = process_params(log_dir)
@@ -59,7 +59,7 @@ def write(
         for cursor in cursors:
             cursor.close()
     path.unlink(missing_ok=True)
-    with con.cursor() as cursor:
+    with cursor_like(con) as cursor:
         for table in tables:
             try:
                 pantab.frame_to_hyper(

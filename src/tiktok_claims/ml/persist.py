@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -28,8 +29,9 @@ class ModelMismatchError(RuntimeError):
 
 
 def model_dir() -> Path:
-    """<warehouse dir>/models: beside the warehouse the model was trained from."""
-    return warehouse_path().parent / "models"
+    """<warehouse dir>/models (the current release's), or CLAIMS_MODEL_DIR: a build's own."""
+    override = os.environ.get("CLAIMS_MODEL_DIR")
+    return Path(override) if override else warehouse_path().parent / "models"
 
 
 def library_versions() -> dict[str, str]:
