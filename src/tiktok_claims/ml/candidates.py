@@ -74,9 +74,9 @@ class Candidate:
 
 
 def _forest(seed: int) -> RandomForestClassifier:
-    # Half-size bootstrap samples keep each tree cheap; 30 trees score as 50 in CV on the real
-    # file (recall and F1 1.0 on every fold) at 0.6 of the time.
-    return RandomForestClassifier(n_estimators=30, max_samples=0.5, random_state=seed, n_jobs=1)
+    # Half-size bootstrap samples keep each tree cheap; 50 trees score as 100 on validation.
+    # 30 trees tie in CV but lose unseen-wording recall (0.966 vs 0.977), so 50 stay.
+    return RandomForestClassifier(n_estimators=50, max_samples=0.5, random_state=seed, n_jobs=1)
 
 
 def _xgboost(seed: int):
