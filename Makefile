@@ -29,9 +29,9 @@ daily: venv
 	$(BIN)/dbt build --selector daily
 
 ## retrain: refit on the initial labels + moderator decisions; promote only if not worse
+## (inside the daily build: a new champion is released with the warehouse, or not at all)
 retrain: venv
-	$(PY) -m tiktok_claims retrain
-	$(BIN)/dbt build --selector daily
+	$(BIN)/dbt build --selector daily --vars '{retrain: true}'
 
 ## test: lint, build, then the pytest suite (real-data tests need ../shared/data)
 test: venv lint run report

@@ -40,13 +40,13 @@
     - the warehouse was never built and this run does not build it (`make daily` first), or
     - a file whose name was loaded before has other content now (a batch is immutable). -#}
 {% macro inbox_preflight() -%}
-    {%- if execute and flags.WHICH in ('build', 'run') -%}
+    {%- if execute and flags.WHICH in ('build', 'run') and target.type == 'duckdb' -%}
         {%- set staged = adapter.get_relation(
             database=target.database, schema='staging', identifier='base_tiktok__videos') -%}
         {%- if staged is none
             and 'model.tiktok_claims.base_tiktok__videos' not in selected_resources -%}
             {{ exceptions.raise_compiler_error(
-                'The warehouse ' ~ target.path ~ ' has not been built yet: run `make run`'
+                'The warehouse has not been built yet: run `make run`'
                 ~ ' (a full dbt build) before `make daily`.') }}
         {%- endif -%}
         {%- set loaded = inbox_loaded() -%}

@@ -1,6 +1,8 @@
 """Every recorded version of the claim classifier (tiktok_claims.ml.versions); the first
 champion's metrics are its test row of ml.claim_classifier_metrics until a retrain scores it
-on the fixed evaluation set. ml/model_versions types it."""
+on the fixed evaluation set. With `--vars '{retrain: true}'` (`make retrain`) it refits first,
+into this build's model folder, so the new champion is released with the warehouse or not at
+all. ml/model_versions types it."""
 
 from tiktok_claims.ml import versions
 
@@ -8,4 +10,9 @@ from tiktok_claims.ml import versions
 def model(dbt, session):
     dbt.config(schema="intermediate", tags=["daily"])
     metrics = dbt.ref("claim_classifier_metrics").df()
+    # what a retrain reads: the initial labels, the split, the decisions and their reports
+    for parent in ("claim_features", "claim_predictions", "moderator_decisions", "int_reports"):
+        dbt.ref(parent)
+    if str(dbt.config.get("retrain")).lower() == "true":
+        versions.retrain(con=session, seed=int(dbt.config.get("seed")))
     return versions.with_first_metrics(versions.history(), metrics)

@@ -58,11 +58,6 @@ def main(argv: list[str] | None = None) -> int:
         help="decide the warehouse's review_today list as a moderator would (synthetic data "
         "only) and append to CLAIMS_DECISIONS, with two bad rows",
     )
-    sub.add_parser(
-        "retrain",
-        help="refit on the initial labels + decisions; promote only if not worse "
-        "(claim recall, then F1) on the fixed evaluation set",
-    )
     score = sub.add_parser(
         "score",
         help="score a raw-schema CSV/Parquet file with the saved champion (never retrains)",
@@ -90,8 +85,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "score":
         return _score(args)
-    if args.command == "retrain":
-        return _retrain()
     try:
         if args.command == "header":
             from tiktok_claims import ingest
@@ -146,19 +139,6 @@ def _synth(args):
         return synthetic.write_decisions(args.out, rows=args.rows)
     rows = args.rows or synthetic.DEFAULT_ROWS
     return synthetic.write(args.out or synthetic.DEFAULT_PATH, rows=rows, seed=args.seed)
-
-
-def _retrain() -> int:
-    from tiktok_claims.ml import persist, versions
-
-    try:
-        result = versions.retrain()
-    except (FileNotFoundError, ValueError, persist.ModelMismatchError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    verdict = "promoted" if result["promoted"] else "not promoted (the champion stays)"
-    print(f"retrain: new model {verdict}: {result['reason']}", file=sys.stderr)
-    return 0
 
 
 def _score_spark(args) -> int:

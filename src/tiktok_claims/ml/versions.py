@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from contextlib import nullcontext
 from pathlib import Path
 
 import duckdb
@@ -135,10 +136,15 @@ def not_worse(new: dict, old: dict) -> bool:
     return (new["recall"], new["f1"]) >= (old["recall"], old["f1"])
 
 
-def retrain(seed: int = 42, directory: Path | None = None) -> dict:
-    """Fit, compare on the evaluation set, promote if not worse; returns both records."""
+def retrain(
+    con: duckdb.DuckDBPyConnection | None = None, seed: int = 42, directory: Path | None = None
+) -> dict:
+    """Fit, compare on the evaluation set, promote if not worse; returns both records.
+
+    `con` is the build's connection (model_versions_fit); without it, the last good warehouse.
+    """
     directory = Path(directory) if directory is not None else persist.model_dir()
-    with connect_readonly() as con:
+    with connect_readonly() if con is None else nullcontext(con) as con:
         rows, evaluation = labeled_rows(con)
         initial = con.sql("select * from marts.claim_features").df()
     old_model, old_card = persist.load(directory)
