@@ -2,7 +2,7 @@
 select
     case feature
         when 'video_duration_sec' then 'Video duration (seconds)'
-        when 'transcription_length' then 'Transcription length (characters)'
+        when 'transcription_length' then 'Transcript length'
         when 'verified_status' then 'Verified status'
         when 'claim_probability' then 'Claim probability'
     end as feature,
