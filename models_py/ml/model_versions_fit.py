@@ -11,8 +11,8 @@ def model(dbt, session):
     dbt.config(schema="intermediate", tags=["daily"])
     metrics = dbt.ref("claim_classifier_metrics").df()
     # what a retrain reads: the initial labels, the split, the decisions and their reports
-    for parent in ("claim_features", "claim_predictions", "moderator_decisions", "int_reports"):
-        dbt.ref(parent)
+    dbt.ref("claim_features"), dbt.ref("claim_predictions")
+    dbt.ref("moderator_decisions"), dbt.ref("int_reports")
     if str(dbt.config.get("retrain")).lower() == "true":
         versions.retrain(con=session, seed=int(dbt.config.get("seed")))
     return versions.with_first_metrics(versions.history(), metrics)

@@ -13,7 +13,7 @@ reports as (
 
     select * from {{ ref('stg_inbox__videos') }}
     {% if is_incremental() -%}
-    where batch_id not in (select batch_id from {{ this }})
+    where batch_id not in (select loaded.batch_id from {{ this }} as loaded)
     {%- endif %}
 
 ),

@@ -14,7 +14,7 @@ bins as (
 
     select * from {{ ref('drift_bins') }}
     {% if is_incremental() -%}
-    where batch_id not in (select batch_id from {{ this }})
+    where batch_id not in (select loaded.batch_id from {{ this }} as loaded)
     {%- endif %}
 
 ),

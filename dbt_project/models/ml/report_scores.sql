@@ -18,7 +18,7 @@ final as (
 
     select * from scores
     {% if is_incremental() -%}
-    where batch_id not in (select batch_id from {{ this }})
+    where batch_id not in (select loaded.batch_id from {{ this }} as loaded)
     {%- endif %}
 
 )

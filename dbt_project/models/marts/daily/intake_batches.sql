@@ -11,7 +11,7 @@ records as (
 
     select * from {{ ref('base_inbox__videos') }}
     {% if is_incremental() -%}
-    where batch_id not in (select batch_id from {{ this }})
+    where batch_id not in (select loaded.batch_id from {{ this }} as loaded)
     {%- endif %}
 
 ),

@@ -11,7 +11,7 @@ rejected as (
 
     select * from {{ ref('stg_inbox__videos_rejected') }}
     {% if is_incremental() -%}
-    where batch_id not in (select batch_id from {{ this }})
+    where batch_id not in (select loaded.batch_id from {{ this }} as loaded)
     {%- endif %}
 
 ),
