@@ -5,5 +5,5 @@ select
     sum(case when predicted_label = 'claim' then 1 else 0 end) as predicted_claims,
     sum(case when needs_manual_review then 1 else 0 end) as manual_review,
     sum(case when report_count > 1 then 1 else 0 end) as reported_again,
-    count(distinct batch_id) as batches
+    count(distinct case when batch_id <> 'initial' then batch_id end) as daily_batches
 from marts.moderation_queue
