@@ -70,12 +70,18 @@ def assert_one_consistent_run(site: Path) -> tuple:
         (info,) = con.sql("select run_id, input_file_sha256 from marts.build_info").fetchall()
         staged = con.sql("select count(*) from staging.stg_tiktok__videos").fetchall()[0][0]
         facts = con.sql("select count(*) from marts.fct_videos").fetchall()[0][0]
+        # every table and view names its run in its comment (macros/stamp_run.sql)
+        stamps = con.sql(
+            "select comment from duckdb_tables() union"
+            " select comment from duckdb_views() where not internal"
+        ).fetchall()
         unscored = con.sql(
             "select count(*) from staging.stg_tiktok__videos as s"
             " anti join ml.claim_predictions as p using (video_id)"
         ).fetchall()[0][0]
     assert staged == facts > 0
     assert unscored == 0
+    assert stamps == [(f"run {info[0]}",)]
     return info
 
 

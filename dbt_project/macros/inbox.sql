@@ -204,19 +204,38 @@
     from {{ reports }}
 {%- endmacro %}
 
-{#- The bin of a drift value: a category is its own bin; a number falls in [lower, upper);
-    a missing number has the bin 'missing'. -#}
-{% macro drift_bin_join(values, bins) -%}
-    {{ values }}.feature = {{ bins }}.feature
-    and (
-        ({{ values }}.value_cat is not null and {{ values }}.value_cat = {{ bins }}.bin_label)
-        or ({{ values }}.value_cat is null and {{ values }}.value_num is null
-            and {{ bins }}.bin_label = 'missing')
-        or (
-            {{ values }}.value_num is not null
-            and {{ bins }}.is_numeric_bin
-            and ({{ bins }}.lower_edge is null or {{ values }}.value_num >= {{ bins }}.lower_edge)
-            and ({{ bins }}.upper_edge is null or {{ values }}.value_num < {{ bins }}.upper_edge)
-        )
-    )
+{#- Each drift value of `values` with its bin in `bins` (feature, bin_number, is_numeric_bin,
+    lower_edge, bin_label): a number falls in the bin with the greatest lower edge at or below
+    it (the first bin has none), a category or a missing value in the bin of that label. A
+    value in no training bin (a category training never saw) gets none. An ASOF join: a range
+    join pairs every value with every bin of its feature (out of memory at 10M reports). -#}
+{% macro drift_binned(values, bins) -%}
+    select
+        {{ values }}.batch_id,
+        {{ values }}.feature,
+        numeric_bins.bin_number
+    from {{ values }}
+    asof inner join (
+        select
+            feature,
+            bin_number,
+            coalesce(lower_edge, cast('-infinity' as double)) as lower_edge
+        from {{ bins }}
+        where is_numeric_bin
+    ) as numeric_bins
+        on
+            {{ values }}.feature = numeric_bins.feature
+            and {{ values }}.value_num >= numeric_bins.lower_edge
+    union all
+    select
+        {{ values }}.batch_id,
+        {{ values }}.feature,
+        label_bins.bin_number
+    from {{ values }}
+    inner join {{ bins }} as label_bins
+        on
+            {{ values }}.feature = label_bins.feature
+            and not label_bins.is_numeric_bin
+            and coalesce({{ values }}.value_cat, 'missing') = label_bins.bin_label
+    where {{ values }}.value_num is null
 {%- endmacro %}

@@ -112,19 +112,46 @@ bins as (
 
 ),
 
+numbered as (
+
+    select
+        *,
+        row_number() over (
+            partition by feature
+            order by is_numeric_bin desc, lower_edge asc nulls first, bin_label asc
+        ) as bin_number
+
+    from bins
+
+),
+
+binned as (
+
+    {{ drift_binned('drift_values', 'numbered') }}
+
+),
+
 counted as (
 
     select
-        bins.feature,
-        bins.bin_label,
-        bins.is_numeric_bin,
-        bins.lower_edge,
-        bins.upper_edge,
-        count(drift_values.feature) as training_rows
+        numbered.feature,
+        numbered.bin_label,
+        numbered.is_numeric_bin,
+        numbered.lower_edge,
+        numbered.upper_edge,
+        numbered.bin_number,
+        count(binned.feature) as training_rows
 
-    from bins
-    left join drift_values on {{ drift_bin_join('drift_values', 'bins') }}
-    group by bins.feature, bins.bin_label, bins.is_numeric_bin, bins.lower_edge, bins.upper_edge
+    from numbered
+    left join binned
+        on numbered.feature = binned.feature and numbered.bin_number = binned.bin_number
+    group by
+        numbered.feature,
+        numbered.bin_label,
+        numbered.is_numeric_bin,
+        numbered.lower_edge,
+        numbered.upper_edge,
+        numbered.bin_number
 
 ),
 
@@ -133,11 +160,7 @@ final as (
     select
         *,
         cast(training_rows as double)
-        / sum(training_rows) over (partition by feature) as training_share,
-        row_number() over (
-            partition by feature
-            order by is_numeric_bin desc, lower_edge asc nulls first, bin_label asc
-        ) as bin_number
+        / sum(training_rows) over (partition by feature) as training_share
 
     from counted
 

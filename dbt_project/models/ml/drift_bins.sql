@@ -54,6 +54,25 @@ batches as (
 
 ),
 
+binned as (
+
+    {{ drift_binned('drift_values', 'training_bins') }}
+
+),
+
+binned_counts as (
+
+    select
+        batch_id,
+        feature,
+        bin_number,
+        count(*) as batch_rows
+
+    from binned
+    group by batch_id, feature, bin_number
+
+),
+
 counted as (
 
     select
@@ -62,20 +81,15 @@ counted as (
         training_bins.bin_number,
         training_bins.bin_label,
         training_bins.training_share,
-        count(drift_values.feature) as batch_rows
+        coalesce(binned_counts.batch_rows, 0) as batch_rows
 
     from batches
     cross join training_bins
-    left join drift_values
+    left join binned_counts
         on
-            batches.batch_id = drift_values.batch_id
-            and {{ drift_bin_join('drift_values', 'training_bins') }}
-    group by
-        batches.batch_id,
-        training_bins.feature,
-        training_bins.bin_number,
-        training_bins.bin_label,
-        training_bins.training_share
+            batches.batch_id = binned_counts.batch_id
+            and training_bins.feature = binned_counts.feature
+            and training_bins.bin_number = binned_counts.bin_number
 
 ),
 

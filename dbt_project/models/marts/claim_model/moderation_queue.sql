@@ -25,6 +25,14 @@ reports as (
 
 ),
 
+-- read apart from `reports`: the queue is ranked on narrow columns, then joined to the text
+-- (one window over every open item with its transcription ran out of memory at 10M items)
+report_details as (
+
+    select * from {{ ref('int_reports') }}
+
+),
+
 scores as (
 
     select * from {{ ref('int_report_scores') }}
@@ -44,7 +52,11 @@ open_videos as (
 latest as (
 
     select
-        reports.*,
+        reports.video_id,
+        reports.batch_id,
+        reports.video_view_count,
+        reports.verified_status,
+        reports.author_ban_status,
         open_videos.report_count,
         scores.claim_probability,
         scores.predicted_label,
@@ -110,7 +122,7 @@ ranked as (
 
 ),
 
-final as (
+queue as (
 
     select
         -- position in the queue
@@ -140,19 +152,30 @@ final as (
         || ', author ' || coalesce(author_ban_status, 'status unknown')
         || case when verified_status = 'verified' then ', verified' else '' end
             as review_reason,
-        model_version,
-
-        -- what the moderator looks at (from the latest report)
-        video_transcription_text,
-        video_view_count,
-        video_like_count,
-        video_share_count,
-        video_comment_count,
-        video_duration_sec,
-        verified_status,
-        author_ban_status
+        model_version
 
     from ranked
+
+),
+
+final as (
+
+    select
+        queue.*,
+
+        -- what the moderator looks at (from the latest report)
+        report_details.video_transcription_text,
+        report_details.video_view_count,
+        report_details.video_like_count,
+        report_details.video_share_count,
+        report_details.video_comment_count,
+        report_details.video_duration_sec,
+        report_details.verified_status,
+        report_details.author_ban_status
+
+    from queue
+    inner join report_details
+        on queue.video_id = report_details.video_id and queue.batch_id = report_details.batch_id
 
 )
 
