@@ -33,9 +33,10 @@ daily: venv
 retrain: venv
 	$(BIN)/dbt build --selector daily --vars '{retrain: true}'
 
-## test: lint, build, then the pytest suite (real-data tests need ../shared/data)
+## test: lint, build, then the pytest suite (real-data tests need ../shared/data), on two
+## workers: a test module stays on one (its fixtures are built once)
 test: venv lint run report
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 pytest: venv
 	$(BIN)/pytest
@@ -43,7 +44,7 @@ pytest: venv
 lint: venv
 	$(BIN)/ruff check src models_py tests bench
 	$(BIN)/ruff format --check src models_py tests bench
-	$(BIN)/sqlfluff lint dbt_project/models analyses tests/dbt
+	$(BIN)/sqlfluff lint --processes 2 dbt_project/models analyses tests/dbt
 
 ## sql: the DuckDB shell on the warehouse, read-only (a running build needs the write lock)
 sql: venv

@@ -1,5 +1,7 @@
 -- The run that built this warehouse. The whole file is released at once (blue/green), so
--- every table in it comes from this run; the input's SHA-256 says which file it read.
+-- every table in it comes from this run; the input's SHA-256 says which file it read. The
+-- DuckDB release's record (the hash is the DuckDB plugin's function): not on Spark.
+{{ config(enabled=target.type != 'spark') }}
 with
 
 final as (
