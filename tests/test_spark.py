@@ -11,6 +11,7 @@ import json
 import math
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -21,10 +22,10 @@ import pytest
 pytest.importorskip("pyspark")
 pytest.importorskip("dbt.adapters.spark")
 
-from conftest import REPO, SAMPLE_DATASET, run_dbt  # noqa: E402
+from conftest import REAL_DATASET, REPO, SAMPLE_DATASET, require_real_dataset, run_dbt  # noqa: E402
 from dbt.cli.main import dbtRunner  # noqa: E402
 
-from tiktok_claims import ingest  # noqa: E402
+from tiktok_claims import ingest, synthetic  # noqa: E402
 from tiktok_claims import spark as tspark  # noqa: E402
 from tiktok_claims.reference import seed_rows  # noqa: E402
 
@@ -35,8 +36,10 @@ pytestmark = [
 ]
 
 SPARK_DIR = Path(os.environ.get("CLAIMS_SPARK_DIR", REPO / "warehouse" / "spark")).resolve()
-# the marts compared (Python models and their descendants do not run on the spark target)
-COMPARED_SCHEMAS = ("staging", "marts")
+# the relations compared (Python models and their descendants do not run on the spark target)
+COMPARED_SCHEMAS = ("staging", "intermediate", "marts")
+# when the build started (intake_batches, base_inbox__videos): two builds, two times
+RUN_TIME_COLUMNS = ("loaded_at",)
 REL = 1e-9
 
 
@@ -50,7 +53,8 @@ def _files_outside_warehouse() -> set[str]:
 
 
 def dbt(*args: str, dataset: Path, project_dir: Path = REPO, dbt_vars: dict | None = None) -> None:
-    """`dbt <args> --target spark` in this process, artefacts under the Spark warehouse dir."""
+    """`dbt <args> --target spark` in this process, artefacts under the Spark warehouse dir.
+    The inbox and decisions file are the daily_inputs fixture's (CLAIMS_INBOX, _DECISIONS)."""
     os.environ["CLAIMS_DATASET"] = str(dataset)
     header = json.dumps(dbt_vars if dbt_vars is not None else ingest.header_vars(str(dataset)))
     result = dbtRunner().invoke(
@@ -91,34 +95,74 @@ REJECTS = [
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory) -> Path:
-    """The bundled sample plus REJECTS: the one input both engines build from."""
-    path = tmp_path_factory.mktemp("parity") / "sample_with_rejects.csv"
-    text = SAMPLE_DATASET.read_text()
+    """The real file (the bundled sample where it is absent, outside CI) plus REJECTS: the one
+    input both engines build from."""
+    base = REAL_DATASET if REAL_DATASET.is_file() or os.environ.get("CI") else SAMPLE_DATASET
+    if base == REAL_DATASET:
+        require_real_dataset()
+    path = tmp_path_factory.mktemp("parity") / "dataset_with_rejects.csv"
+    text = base.read_text()
     path.write_text(text + "".join(",".join(row) + "\n" for row in REJECTS))
     return path
 
 
+# moderator decisions for the parity build: accepted ones (a later one overrides), and one of
+# each rejection reason; {batch} is a video of the inbox batch, {initial} one of the raw file
+DECISIONS = [
+    "{batch0},claim,2026-01-02 10:00:00",
+    "{batch1},opinion,2026-01-02 10:00:00",
+    "{batch1},claim,2026-01-03 09:00:00",
+    "{batch2}, Claim ,2026-01-02",
+    "{initial},opinion,2026-01-04 08:30:00",
+    ",claim,2026-01-02 10:00:00",
+    "abc,claim,2026-01-02 10:00:00",
+    "12.5,claim,2026-01-02 10:00:00",
+    "{batch3},maybe,2026-01-02 10:00:00",
+    "{batch4},claim,yesterday",
+    "999,claim,2026-01-02 10:00:00",
+]
+
+
 @pytest.fixture(scope="module")
-def duck(dataset, tmp_path_factory) -> duckdb.DuckDBPyConnection:
-    """The DuckDB build of the same input: the SQL models Spark builds (no Python models)."""
-    workdir = tmp_path_factory.mktemp("duckdb")
-    run_dbt(["seed"], dataset, workdir)
-    build = run_dbt(
-        # what Spark builds: the models not disabled there (dbt_project.yml)
-        [
-            "run",
-            "-s",
-            "staging",
-            "marts",
-            "--exclude",
-            "path:dbt_project/models/staging/inbox",
-            "path:dbt_project/models/marts/daily",
-            "moderation_queue",
-            "build_info",
-        ],
-        dataset,
-        workdir,
+def daily_inputs(tmp_path_factory, dataset) -> Path:
+    """An inbox with one batch (value-level rejects only: structural ones differ in form on
+    Spark, see README) and a decisions file; CLAIMS_INBOX / CLAIMS_DECISIONS point at them for
+    both builds."""
+    folder = tmp_path_factory.mktemp("daily")
+    batch = synthetic.write_batch(folder / "inbox", day=1, rows=300, hostile=False)
+    with batch.open() as fh:
+        records = len(fh.readlines()) - 1
+    rejects = [(str(records + i), *row[1:]) for i, row in enumerate(REJECTS, start=1)]
+    with batch.open("a") as fh:
+        fh.write("".join(",".join(row) + "\n" for row in rejects))
+    ids = pd.read_csv(batch, dtype=str)["video_id"].head(5).tolist()
+    initial = pd.read_csv(dataset, dtype=str, nrows=1)["video_id"].iloc[0]
+    fill = {f"batch{i}": v for i, v in enumerate(ids)} | {"initial": initial}
+    decisions = folder / "decisions.csv"
+    decisions.write_text(
+        "video_id,decision,decided_at\n" + "".join(d.format(**fill) + "\n" for d in DECISIONS)
     )
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CLAIMS_INBOX", str(folder / "inbox"))
+        env.setenv("CLAIMS_DECISIONS", str(decisions))
+        yield folder
+
+
+@pytest.fixture(scope="module")
+def duck(dataset, daily_inputs, spark_build, tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    """The DuckDB build of the same input: exactly the models the Spark build built (its
+    manifest lists the enabled ones)."""
+    manifest = json.loads((SPARK_DIR / "target" / "manifest.json").read_text())
+    models = sorted(
+        node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "model"
+    )
+    workdir = tmp_path_factory.mktemp("duckdb")
+    inputs = {
+        "CLAIMS_INBOX": str(daily_inputs / "inbox"),
+        "CLAIMS_DECISIONS": str(daily_inputs / "decisions.csv"),
+    }
+    run_dbt(["seed"], dataset, workdir, **inputs)
+    build = run_dbt(["run", "-s", *models], dataset, workdir, **inputs)
     with build.connect() as con:
         yield con
 
@@ -130,7 +174,7 @@ def spark():
 
 
 @pytest.fixture(scope="module")
-def spark_build(spark, dataset):
+def spark_build(spark, dataset, daily_inputs):
     """`dbt build --target spark` on the DuckDB build's input; the repo's files before/after."""
     before = _files_outside_warehouse()
     # the unit tests pass on Spark too (`make build-spark` runs them); skipped here for time
@@ -153,6 +197,8 @@ def _sort_key(value) -> str:
         return ""
     if isinstance(value, str):
         return "s" + value
+    if isinstance(value, date):
+        return "t" + pd.Timestamp(value).isoformat()
     if isinstance(value, bool | np.bool_):
         return f"b{bool(value)}"
     number = float(value)
@@ -165,8 +211,13 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def assert_same_rows(name: str, left: pd.DataFrame, right: pd.DataFrame) -> None:
-    """Same columns and rows (any order); text equal, numbers equal to 1e-9 relative."""
-    assert list(left.columns) == list(right.columns), f"{name}: columns differ"
+    """Same columns and rows (any order); text and times equal, numbers equal to 1e-9
+    relative. The build's own start time is left out."""
+    # Spark stores a partition column last (batch_id of the daily batches' tables)
+    assert sorted(left.columns) == sorted(right.columns), f"{name}: columns differ"
+    right = right[list(left.columns)]
+    left = left.drop(columns=list(RUN_TIME_COLUMNS), errors="ignore")
+    right = right.drop(columns=list(RUN_TIME_COLUMNS), errors="ignore")
     assert len(left) == len(right), f"{name}: {len(left)} rows on DuckDB, {len(right)} on Spark"
     left, right = _sorted(left), _sorted(right)
     for column in left.columns:
@@ -176,6 +227,10 @@ def assert_same_rows(name: str, left: pd.DataFrame, right: pd.DataFrame) -> None
                 assert _missing(x) and _missing(y), f"{name}.{column} row {i}: {x!r} != {y!r}"
             elif isinstance(x, str | bool | np.bool_) or isinstance(y, str | bool | np.bool_):
                 assert x == y, f"{name}.{column} row {i}: {x!r} != {y!r}"
+            elif isinstance(x, date) or isinstance(y, date):
+                assert pd.Timestamp(x) == pd.Timestamp(y), (
+                    f"{name}.{column} row {i}: {x!r} != {y!r}"
+                )
             else:
                 assert math.isclose(float(x), float(y), rel_tol=REL, abs_tol=1e-12), (
                     f"{name}.{column} row {i}: {x!r} != {y!r}"
@@ -183,7 +238,12 @@ def assert_same_rows(name: str, left: pd.DataFrame, right: pd.DataFrame) -> None
 
 
 def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def test_every_mart_equals_duckdb(spark, spark_build, duck):
@@ -197,6 +257,16 @@ def test_every_mart_equals_duckdb(spark, spark_build, duck):
         "marts.fct_videos",
         "marts.claim_features",
         "marts.engagement_outliers",
+        # the daily batches (incremental by batch) and the decisions
+        "staging.base_inbox__videos",
+        "staging.stg_inbox__videos",
+        "staging.stg_inbox__videos_rejected",
+        "intermediate.int_videos",
+        "intermediate.int_decisions_checked",
+        "marts.intake_batches",
+        "marts.intake_rejections",
+        "marts.moderator_decisions",
+        "marts.moderator_decisions_rejected",
     }
     assert expected <= set(tables), f"missing on Spark: {expected - set(tables)}"
     for table in tables:
@@ -205,24 +275,54 @@ def test_every_mart_equals_duckdb(spark, spark_build, duck):
         )
 
 
+REJECT_REASONS = [
+    "missing video_id",
+    "non-numeric video_id",
+    "non-integer video_duration_sec",
+    "negative video_view_count",
+    "unknown claim_status",
+    "unknown verified_status",
+    "unknown author_ban_status",
+    "non-numeric video_view_count",
+    None,  # it's: staged
+    "duplicate video_id",
+]
+
+
 def test_rejected_rows_are_compared(duck):
-    """The comparison covers the quarantine: every appended bad row is there, with its reason."""
+    """The comparison covers the quarantines: every appended bad row is there, with its
+    reason, in the raw file's, the inbox batch's and the decisions file's."""
+    [(records,)] = duck.sql("select count(*) from staging.base_tiktok__videos").fetchall()
+    first = records - len(REJECTS) + 1
+    expected = {first + i: r for i, r in enumerate(REJECT_REASONS) if r is not None}
     reasons = dict(
         duck.sql(
             "select source_row_number, rejection_reason from staging.stg_tiktok__videos_rejected"
+            f" where source_row_number >= {first}"
         ).fetchall()
     )
-    assert reasons == {
-        20001: "missing video_id",
-        20002: "non-numeric video_id",
-        20003: "non-integer video_duration_sec",
-        20004: "negative video_view_count",
-        20005: "unknown claim_status",
-        20006: "unknown verified_status",
-        20007: "unknown author_ban_status",
-        20008: "non-numeric video_view_count",
-        20010: "duplicate video_id",
+    assert reasons == expected
+    batch_reasons = duck.sql(
+        "select rejection_reason from staging.stg_inbox__videos_rejected order by 1"
+    ).fetchall()
+    assert [r for (r,) in batch_reasons] == sorted(r for r in REJECT_REASONS if r)
+    decisions = dict(
+        duck.sql(
+            "select source_row_number, rejection_reason from marts.moderator_decisions_rejected"
+        ).fetchall()
+    )
+    assert decisions == {
+        6: "missing video_id",
+        7: "non-numeric video_id",
+        8: "non-numeric video_id",
+        9: "unknown decision (expected claim or opinion)",
+        10: "missing or unreadable decided_at",
+        11: "unknown video_id",
     }
+    [(current,)] = duck.sql(
+        "select count(*) from marts.moderator_decisions where is_current"
+    ).fetchall()
+    assert current == 4  # batch0, batch1 (the later one), batch2, initial
 
 
 def test_nothing_left_outside_warehouse(spark_build):

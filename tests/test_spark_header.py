@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tiktok_claims import cli, ingest
+from tiktok_claims import cli, inbox, ingest
 from tiktok_claims.frames import pandas_inputs, to_pandas
 
 HEADER = (
@@ -40,6 +40,25 @@ def test_spark_header_maps_the_columns_as_duckdb_does(tmp_path):
     # positional names for Spark's schema: the extra column is named, never read
     assert answer["file_columns"][5] == "ignored_5"
     assert "notes" in answer["warning"]
+
+
+def test_header_vars_list_the_inbox_and_the_decisions_file(tmp_path, monkeypatch):
+    """The spark target's inbox: every finished batch with its identity and its own header
+    check (a bad batch keeps its sentence); whether the decisions file exists."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.csv").write_text(HEADER + "\n1,11,claim,5,a,x,verified,active,1,1,1,1,1\n")
+    (folder / "b.csv").write_text("<html><body>not a table</body></html>\n")
+    (folder / "c.csv.partial").write_text(HEADER + "\n")  # still being written: not listed
+    monkeypatch.setenv("CLAIMS_INBOX", str(folder))
+    monkeypatch.setenv("CLAIMS_DECISIONS", str(tmp_path / "decisions.csv"))
+    answer = ingest.header_vars(str(folder / "a.csv"))
+    a, b = answer["claims_inbox"]
+    assert [a["file_name"], b["file_name"]] == ["a.csv", "b.csv"]
+    assert a["batch_id"] == inbox.batch_id("a.csv", inbox.sha256(folder / "a.csv"))
+    assert a["expressions"] == answer["claims_header"]["expressions"]  # the same file
+    assert b["error"] == f"{folder / 'b.csv'} looks like an HTML page, not a CSV file"
+    assert answer["claims_decisions"] == {"path": str(tmp_path / "decisions.csv"), "exists": False}
 
 
 def test_header_command_prints_the_var_or_the_sentence(tmp_path, monkeypatch, capsys):

@@ -54,31 +54,39 @@
         {{ exceptions.warn(header['warning']) }}
     {%- endif -%}
     {%- set table = 'videos' if header['format'] == 'csv' else 'videos_parquet' -%}
-    {%- set options = {'path': path} -%}
+    {{ return({
+        'format': header['format'],
+        'select_list': zip(header['expressions'], header['names']) | list,
+        'corrupt_column': spark_file_view(table, header),
+    }) }}
+{%- endmacro %}
+
+{#- On Spark: a global temporary view `view` over the file a header check (`header`, from
+    tiktok_claims.ingest.spark_header) describes, its columns named as the check says (the
+    same positional mapping as DuckDB's read_csv `columns`), a CSV read with the tiktok
+    source's spark_options. Returns the corrupt-record column (none for Parquet). -#}
+{% macro spark_file_view(view, header) -%}
+    {%- set spark_options = graph.sources['source.' ~ project_name ~ '.tiktok.videos'].meta['spark_options'] -%}
+    {%- set corrupt = spark_options['columnNameOfCorruptRecord'] if header['format'] == 'csv' else none -%}
+    {%- set options = {'path': header['path']} -%}
     {%- set columns = [] -%}
-    {%- if header['format'] == 'csv' -%}
-        {%- set meta = graph.sources['source.' ~ project_name ~ '.tiktok.videos'].meta -%}
-        {%- do options.update(meta['spark_options']) -%}
-        {%- for name in header['file_columns'] + [meta['spark_options']['columnNameOfCorruptRecord']] -%}
+    {%- if corrupt -%}
+        {%- do options.update(spark_options) -%}
+        {%- for name in header['file_columns'] + [corrupt] -%}
             {%- do columns.append('`' ~ name ~ '` string') -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- call statement('claims_source_view') -%}
-        create or replace global temporary view {{ table }}
+    {%- call statement('spark_file_view') -%}
+        create or replace global temporary view {{ view }}
         {% if columns %}({{ columns | join(', ') }}){% endif %}
         using {{ header['format'] }}
         options (
             {%- for key, value in options.items() %}
-            `{{ key }}` '{{ value | replace('\\', '\\\\') | replace("'", "\\'") }}'{{ ',' if not loop.last }}
+            `{{ key }}` {{ spark_literal(value) }}{{ ',' if not loop.last }}
             {%- endfor %}
         )
     {%- endcall -%}
-    {{ return({
-        'format': header['format'],
-        'select_list': zip(header['expressions'], header['names']) | list,
-        'corrupt_column': (meta['spark_options']['columnNameOfCorruptRecord']
-            if header['format'] == 'csv' else none),
-    }) }}
+    {{ return(corrupt) }}
 {%- endmacro %}
 
 {#- The post-hook of base_tiktok__videos: structural rejects of a CSV scan (none for Parquet). -#}

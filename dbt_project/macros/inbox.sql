@@ -11,14 +11,31 @@
     {{ return("cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp)") }}
 {%- endmacro %}
 
-{#- The finished files of the inbox: [{file_name, path, file_sha256, batch_id}], by name. -#}
+{#- The finished files of the inbox: [{file_name, path, file_sha256, batch_id}], by name. On
+    Spark no Python runs inside dbt: `tiktok-claims header` lists them just before, with each
+    file's header check (the var claims_inbox). -#}
 {% macro inbox_files() -%}
+    {%- if is_spark() -%}
+        {{ return(spark_checked_var('claims_inbox')) }}
+    {%- endif -%}
     {%- set rows = run_query(
         "select f.file_name, f.path, f.file_sha256, f.batch_id"
         ~ " from (select unnest(tiktok_claims_inbox('" ~ inbox_dir() | replace("'", "''")
         ~ "')) as f) order by f.file_name"
     ).rows -%}
     {{ return(rows) }}
+{%- endmacro %}
+
+{#- On Spark: a var `tiktok-claims header` made before dbt runs, or the sentence saying so. -#}
+{% macro spark_checked_var(name) -%}
+    {%- set value = var(name, none) -%}
+    {%- if value is none -%}
+        {{ exceptions.raise_compiler_error(
+            'On the spark target the raw file, the inbox and the decisions file are checked'
+            ~ ' before dbt runs: dbt build --target spark --vars "$(tiktok-claims header)"'
+            ~ ' (make build-spark does this).') }}
+    {%- endif -%}
+    {{ return(value) }}
 {%- endmacro %}
 
 {#- The batches already loaded (file_name -> sha256), from the loaded rows themselves. -#}
@@ -40,7 +57,7 @@
     - the warehouse was never built and this run does not build it (`make daily` first), or
     - a file whose name was loaded before has other content now (a batch is immutable). -#}
 {% macro inbox_preflight() -%}
-    {%- if execute and flags.WHICH in ('build', 'run') and target.type == 'duckdb' -%}
+    {%- if execute and flags.WHICH in ('build', 'run') -%}
         {%- set staged = adapter.get_relation(
             database=target.database, schema='staging', identifier='base_tiktok__videos') -%}
         {%- if staged is none
@@ -88,24 +105,38 @@
     {%- for file in inbox_files() if file['file_name'] not in loaded -%}
         {%- set n = batches | length + 1 -%}
         {%- set path = file['path'] | replace("'", "''") -%}
-        {%- set header = run_query(
-            "select h.error, h.format, h.columns,"
-            ~ " array_to_string(h.expressions, chr(10)) as expressions,"
-            ~ " array_to_string(h.names, chr(10)) as names"
-            ~ " from (select tiktok_claims_header('" ~ path ~ "') as h)"
-        ).rows[0] -%}
+        {%- if is_spark() -%}
+            {%- set header = file -%}
+        {%- else -%}
+            {%- set header = run_query(
+                "select h.error, h.format, h.columns,"
+                ~ " array_to_string(h.expressions, chr(10)) as expressions,"
+                ~ " array_to_string(h.names, chr(10)) as names"
+                ~ " from (select tiktok_claims_header('" ~ path ~ "') as h)"
+            ).rows[0] -%}
+        {%- endif -%}
         {%- if header['error'] -%}
             {{ exceptions.raise_compiler_error(
                 header['error'] ~ ' (an inbox batch; nothing was loaded today)') }}
         {%- endif -%}
-        {%- if header['format'] == 'csv' -%}
-            {%- do run_query('set variable tiktok_inbox_columns_' ~ n ~ ' = ' ~ header['columns']) -%}
-            {%- set call = calls['videos']
-                | replace('tiktok_claims_columns', 'tiktok_inbox_columns_' ~ n)
-                | replace('tiktok_reject_errors', 'tiktok_inbox_errors_' ~ n)
-                | replace('tiktok_reject_scans', 'tiktok_inbox_scans_' ~ n) -%}
+        {%- set corrupt_column = none -%}
+        {%- if is_spark() -%}
+            {%- set corrupt_column = spark_file_view('inbox_batch_' ~ n, header) -%}
+            {%- set call = 'global_temp.inbox_batch_' ~ n -%}
+            {%- set select_list = zip(header['expressions'], header['names']) | list -%}
         {%- else -%}
-            {%- set call = calls['videos_parquet'] -%}
+            {%- if header['format'] == 'csv' -%}
+                {%- do run_query('set variable tiktok_inbox_columns_' ~ n ~ ' = ' ~ header['columns']) -%}
+                {%- set call = calls['videos']
+                    | replace('tiktok_claims_columns', 'tiktok_inbox_columns_' ~ n)
+                    | replace('tiktok_reject_errors', 'tiktok_inbox_errors_' ~ n)
+                    | replace('tiktok_reject_scans', 'tiktok_inbox_scans_' ~ n) -%}
+            {%- else -%}
+                {%- set call = calls['videos_parquet'] -%}
+            {%- endif -%}
+            {%- set call = call.replace('{path}', path) -%}
+            {%- set select_list = zip(header['expressions'].split('\n'), header['names'].split('\n'))
+                | list -%}
         {%- endif -%}
         {%- do batches.append({
             'n': n,
@@ -115,11 +146,14 @@
             'path': path,
             'batch_seq': start + n,
             'format': header['format'],
-            'call': call.replace('{path}', path),
-            'select_list': zip(header['expressions'].split('\n'), header['names'].split('\n'))
-                | list,
+            'call': call,
+            'select_list': select_list,
+            'corrupt_column': corrupt_column,
         }) -%}
     {%- endfor -%}
+    {%- if is_spark() -%}
+        {{ return(batches) }}
+    {%- endif -%}
     {%- do run_query(
         'create or replace temp table inbox_today (n integer, batch_id varchar, path varchar,'
         ~ ' format varchar, file_name varchar, file_sha256 varchar, batch_seq integer,'
@@ -137,7 +171,7 @@
     compile step listed today's batches in the temp table inbox_today (same connection; the
     rejects tables of its read_csv calls are temporary too). -#}
 {% macro inbox_structural_rejects(base) -%}
-    {%- if execute -%}
+    {%- if execute and not is_spark() -%}
         {%- for batch in run_query(
             "select n, batch_id, path from inbox_today where format = 'csv' order by n").rows -%}
             {%- set batch_id = batch['batch_id'] | replace("'", "''") -%}
@@ -170,19 +204,31 @@
 {%- endmacro %}
 
 {#- Moderator decisions: CLAIMS_DECISIONS, else the var default_decisions; the query (every
-    field as text) or, when there is no such file yet, the same columns with no rows. -#}
+    field as text) or, when there is no such file yet, the same columns with no rows. On Spark
+    a temporary view with the source's CSV options (its existence checked before dbt runs:
+    the var claims_decisions). -#}
 {% macro decisions_source() -%}
-    {%- set path = env_var('CLAIMS_DECISIONS', var('default_decisions')) | replace("'", "''") -%}
-    {%- set exists = execute and run_query(
-        "select count(*) as n from glob('" ~ path ~ "')").rows[0]['n'] > 0 -%}
-    {%- if exists -%}
-        read_csv('{{ path }}', header = true, auto_detect = false, delim = ',', quote = '"',
+    {%- set path = env_var('CLAIMS_DECISIONS', var('default_decisions')) -%}
+    {%- if not execute -%}
+        {%- set exists = false -%}
+    {%- elif is_spark() -%}
+        {%- set exists = spark_checked_var('claims_decisions')['exists'] -%}
+    {%- else -%}
+        {%- set exists = run_query(
+            "select count(*) as n from glob('" ~ path | replace("'", "''") ~ "')").rows[0]['n'] > 0 -%}
+    {%- endif -%}
+    {%- if exists and is_spark() -%}
+        {%- do spark_file_view('claims_decisions', {
+            'path': path, 'format': 'csv', 'file_columns': ['video_id', 'decision', 'decided_at']}) -%}
+        (select video_id, decision, decided_at from global_temp.claims_decisions)
+    {%- elif exists -%}
+        read_csv('{{ path | replace("'", "''") }}', header = true, auto_detect = false, delim = ',', quote = '"',
             columns = {'video_id': 'VARCHAR', 'decision': 'VARCHAR', 'decided_at': 'VARCHAR'})
     {%- else -%}
         (select
-            cast(null as varchar) as video_id,
-            cast(null as varchar) as decision,
-            cast(null as varchar) as decided_at
+            cast(null as string) as video_id,
+            cast(null as string) as decision,
+            cast(null as string) as decided_at
         limit 0)
     {%- endif -%}
 {%- endmacro %}

@@ -19,6 +19,15 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- A text value as a string literal of the target's SQL. -#}
+{% macro text_literal(value) -%}
+    {%- if is_spark() -%}
+        {{ spark_literal(value) }}
+    {%- else -%}
+        '{{ value | string | replace("'", "''") }}'
+    {%- endif -%}
+{%- endmacro %}
+
 {#- dbt-spark's session seed loader binds values into the SQL text as '{value}': a quote
     breaks the statement and an empty cell becomes the string 'None'. Same batches and
     casts, with literals escaped and empty cells NULL. -#}

@@ -79,8 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub.add_parser(
         "header",
-        help="check the raw file's header and print it as the dbt var claims_header (JSON), "
-        "for `dbt build --target spark --vars ...`",
+        help="check the headers of the raw file and the inbox batches and print them as dbt "
+        "vars (JSON), for `dbt build --target spark --vars ...`",
     )
     args = parser.parse_args(argv)
     if args.command == "score":

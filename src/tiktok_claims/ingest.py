@@ -24,7 +24,8 @@ import jinja2
 import pyarrow as pa
 import yaml
 
-from tiktok_claims.paths import DEFAULT_DATASET
+from tiktok_claims import inbox
+from tiktok_claims.paths import DEFAULT_DATASET, DEFAULT_DECISIONS
 from tiktok_claims.processes import pause_point
 from tiktok_claims.reference import seed_rows
 
@@ -324,11 +325,9 @@ def header_for_sql(path: str) -> dict:
     }
 
 
-def header_vars(path: str | None = None) -> dict:
-    """The header check for the spark target, as the dbt var `claims_header` (no Python runs
-    inside dbt on Spark): header_for_sql's answer with Spark expressions and the file's column
-    names, for the path as given (the macro checks it is the file being built)."""
-    path = path if path is not None else dataset_path()
+def spark_header(path: str) -> dict:
+    """header_for_sql's answer with Spark expressions and the file's column names, for the
+    path as given (the spark macros check it is the file being built)."""
     answer = header_for_sql(path)
     answer["path"] = path
     answer["file_columns"] = []
@@ -337,7 +336,21 @@ def header_vars(path: str | None = None) -> dict:
         pairs = select_list(shape, engine="spark")
         answer["expressions"] = [e for e, _ in pairs]
         answer["file_columns"] = list(shape.file_columns)
-    return {"claims_header": answer}
+    return answer
+
+
+def header_vars(path: str | None = None) -> dict:
+    """What the spark target needs from Python, as dbt vars (no Python runs inside dbt on
+    Spark): `claims_header` (the raw file's header check), `claims_inbox` (the inbox's
+    finished files, each with its identity and header check) and `claims_decisions` (the
+    moderator decisions file, and whether it exists)."""
+    path = path if path is not None else dataset_path()
+    decisions = os.environ.get("CLAIMS_DECISIONS") or DEFAULT_DECISIONS
+    return {
+        "claims_header": spark_header(path),
+        "claims_inbox": [batch | spark_header(batch["path"]) for batch in inbox.list_batches()],
+        "claims_decisions": {"path": decisions, "exists": Path(decisions).is_file()},
+    }
 
 
 def register_header_function(con: duckdb.DuckDBPyConnection) -> None:

@@ -7,7 +7,11 @@ source as (
 
     select
         *,
-        row_number() over () as source_row_number
+        -- file order (Spark: one partition per file, ids increasing in file order)
+        cast(
+            row_number() over ({{ 'order by monotonically_increasing_id()' if is_spark() }})
+            as bigint
+        ) as source_row_number
     from {{ decisions_source() }}
 
 ),
@@ -25,7 +29,12 @@ typed as (
         source.video_id as raw_video_id,
         source.decision as raw_decision,
         source.decided_at as raw_decided_at,
-        try_cast(trim(source.video_id) as bigint) as video_id,
+        -- the raw file's rule (stage_videos.sql), not the engine's cast: DuckDB's try_cast
+        -- rounds '12.5' to 13, Spark's gives NULL
+        {{ stage_whole(
+            stage_number("trim(source.video_id)", 'spark' if is_spark() else 'duckdb'),
+            'bigint', '9.2e18',
+        ) }} as video_id,
         lower(trim(source.decision)) as decision,
         try_cast(trim(source.decided_at) as timestamp) as decided_at
 

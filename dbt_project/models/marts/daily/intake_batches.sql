@@ -1,9 +1,5 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='batch_id',
-    tags=['daily'],
-) }}
+{{ config(batch_incremental(unique_key='batch_id', incremental_strategy='delete+insert')) }}
+{{ config(tags=['daily']) }}
 -- One row per loaded inbox batch: its identity and its audit (staged + rejected = source).
 with
 

@@ -1,9 +1,5 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='batch_id',
-    tags=['daily'],
-) }}
+{{ config(batch_incremental(unique_key='batch_id', incremental_strategy='delete+insert')) }}
+{{ config(tags=['daily']) }}
 -- Per loaded inbox batch: the quarantined records by reason.
 with
 

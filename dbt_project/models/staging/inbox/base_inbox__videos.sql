@@ -1,7 +1,5 @@
+{{ config(batch_incremental(unique_key='batch_id', incremental_strategy='delete+insert')) }}
 {{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='batch_id',
     on_schema_change='fail',
     post_hook="{{ inbox_structural_rejects(this) }}",
     tags=['daily'],
@@ -14,7 +12,7 @@
 {%- set batches = inbox_new_batches() -%}
 {%- set columns = stage_column_list('raw').split(',') -%}
 {%- set empty_source -%}
-(select {% for column in columns %}cast(null as varchar) as {{ column }}{{ ', ' if not loop.last }}{% endfor %} limit 0)
+(select {% for column in columns %}cast(null as string) as {{ column }}{{ ', ' if not loop.last }}{% endfor %} limit 0)
 {%- endset -%}
 with
 
@@ -22,14 +20,17 @@ with
 batch_{{ batch.n }} as (
 
     select
-        '{{ batch.batch_id }}' as batch_id,
-        '{{ batch.file_name }}' as file_name,
-        '{{ batch.file_sha256 }}' as file_sha256,
+        {{ text_literal(batch.batch_id) }} as batch_id,
+        {{ text_literal(batch.file_name) }} as file_name,
+        {{ text_literal(batch.file_sha256) }} as file_sha256,
         {{ batch.batch_seq }} as batch_seq,
         {{ inbox_loaded_at() }} as loaded_at,
         staged.*
     from (
-        {{ stage_videos_base(batch.call, batch.select_list, ref('category_values')) }}
+        {{ stage_videos_base(
+            batch.call, batch.select_list, ref('category_values'),
+            engine='spark' if is_spark() else 'duckdb', corrupt_column=batch.corrupt_column,
+        ) }}
     ) as staged
 
 ),
@@ -39,14 +40,17 @@ batch_{{ batch.n }} as (
 nothing_new as (
 
     select
-        cast(null as varchar) as batch_id,
-        cast(null as varchar) as file_name,
-        cast(null as varchar) as file_sha256,
+        cast(null as string) as batch_id,
+        cast(null as string) as file_name,
+        cast(null as string) as file_sha256,
         cast(null as integer) as batch_seq,
         cast(null as timestamp) as loaded_at,
         staged.*
     from (
-        {{ stage_videos_base(empty_source, zip(columns, columns) | list, ref('category_values')) }}
+        {{ stage_videos_base(
+            empty_source, zip(columns, columns) | list, ref('category_values'),
+            engine='spark' if is_spark() else 'duckdb',
+        ) }}
     ) as staged
 
 ),
