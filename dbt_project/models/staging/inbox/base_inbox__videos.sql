@@ -7,8 +7,9 @@
 {#- Every data record of every inbox batch, loaded once per batch (file name + SHA-256): each
     batch not loaded yet is read by DuckDB (the tiktok source's read_csv / read_parquet text
     with the batch's header checked) and goes through the same staging pass as the initial
-    file (stage_videos.sql); the post-hook adds each CSV batch's structural rejects. A batch
-    reloaded after a failed day replaces its rows (delete+insert by batch_id). -#}
+    file (stage_videos.sql); the post-hook adds each CSV batch's structural rejects (on Spark
+    they come with the scan). A batch reloaded after a failed day replaces its rows
+    (delete+insert by batch_id; on Spark its partition is overwritten). -#}
 {%- set batches = inbox_new_batches() -%}
 {%- set columns = stage_column_list('raw').split(',') -%}
 {%- set empty_source -%}
