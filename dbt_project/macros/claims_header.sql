@@ -11,14 +11,7 @@
     {%- if is_spark() -%}
         {{ return(claims_header_spark(warn)) }}
     {%- endif -%}
-    {%- set path = claims_dataset() | replace("'", "''") -%}
-    {#- lists as newline-joined text: agate turns a list into its repr -#}
-    {%- set header = run_query(
-        "select h.error, h.format, h.columns, h.warning,"
-        ~ " array_to_string(h.expressions, chr(10)) as expressions,"
-        ~ " array_to_string(h.names, chr(10)) as names"
-        ~ " from (select tiktok_claims_header('" ~ path ~ "') as h)"
-    ).rows[0] -%}
+    {%- set header = duckdb_file_header(claims_dataset()) -%}
     {%- if header['error'] -%}
         {{ exceptions.raise_compiler_error(header['error']) }}
     {%- endif -%}
@@ -28,9 +21,25 @@
     {%- if header['format'] == 'csv' -%}
         {%- do run_query('set variable tiktok_claims_columns = ' ~ header['columns']) -%}
     {%- endif -%}
+    {{ return({'format': header['format'], 'select_list': header['select_list']}) }}
+{%- endmacro %}
+
+{#- The header check of one file on DuckDB (tiktok_claims.ingest.header_for_sql, a function the
+    project's plugin registers): {error, format, columns, warning, select_list}. -#}
+{% macro duckdb_file_header(path) -%}
+    {#- lists as newline-joined text: agate turns a list into its repr -#}
+    {%- set row = run_query(
+        "select h.error, h.format, h.columns, h.warning,"
+        ~ " array_to_string(h.expressions, chr(10)) as expressions,"
+        ~ " array_to_string(h.names, chr(10)) as names"
+        ~ " from (select tiktok_claims_header('" ~ path | replace("'", "''") ~ "') as h)"
+    ).rows[0] -%}
     {{ return({
-        'format': header['format'],
-        'select_list': zip(header['expressions'].split('\n'), header['names'].split('\n')) | list,
+        'error': row['error'],
+        'format': row['format'],
+        'columns': row['columns'],
+        'warning': row['warning'],
+        'select_list': zip(row['expressions'].split('\n'), row['names'].split('\n')) | list,
     }) }}
 {%- endmacro %}
 

@@ -108,12 +108,7 @@
         {%- if is_spark() -%}
             {%- set header = file -%}
         {%- else -%}
-            {%- set header = run_query(
-                "select h.error, h.format, h.columns,"
-                ~ " array_to_string(h.expressions, chr(10)) as expressions,"
-                ~ " array_to_string(h.names, chr(10)) as names"
-                ~ " from (select tiktok_claims_header('" ~ path ~ "') as h)"
-            ).rows[0] -%}
+            {%- set header = duckdb_file_header(file['path']) -%}
         {%- endif -%}
         {%- if header['error'] -%}
             {{ exceptions.raise_compiler_error(
@@ -135,8 +130,7 @@
                 {%- set call = calls['videos_parquet'] -%}
             {%- endif -%}
             {%- set call = call.replace('{path}', path) -%}
-            {%- set select_list = zip(header['expressions'].split('\n'), header['names'].split('\n'))
-                | list -%}
+            {%- set select_list = header['select_list'] -%}
         {%- endif -%}
         {%- do batches.append({
             'n': n,
