@@ -28,10 +28,10 @@ build: venv
 daily: venv
 	$(BIN)/dbt build --selector daily
 
-## retrain: refit on the initial labels + moderator decisions; promote only if not worse
-## (inside the daily build: a new champion is released with the warehouse, or not at all)
-retrain: venv
-	$(BIN)/dbt build --selector daily --vars '{retrain: true}'
+## retrain: the day's run, then a build that refits on the initial labels + moderator
+## decisions and promotes only if not worse (released with the warehouse, or not at all)
+retrain: daily
+	$(BIN)/dbt build --selector retrain --vars '{retrain: true}'
 
 ## test: lint, build, then the pytest suite (real-data tests need ../shared/data), on two
 ## workers: a test module stays on one (its fixtures are built once)

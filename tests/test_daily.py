@@ -11,6 +11,7 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,10 @@ TABLES = {
     "marts.moderator_decisions_rejected": ["source_row_number"],
     "ml.drift_bins": ["batch_id", "feature", "bin_number"],
     "ml.drift_report": ["batch_id", "feature"],
+    # kept up to date by rows on daily runs (incremental): equal to a recount from nothing
+    "intermediate.int_videos": ["video_id"],
+    "intermediate.int_decisions_checked": ["source_row_number"],
+    "intermediate.int_open_videos": ["video_id"],
 }
 ROWS = 150
 
@@ -47,6 +52,14 @@ def _copy_warehouse(build, workdir: Path) -> Path:
     shutil.copy2(build.warehouse, workdir / "warehouse.duckdb")
     shutil.copytree(build.warehouse.parent / "models", workdir / "models")
     return workdir
+
+
+def _copy_day(workdir: Path, target: Path) -> Path:
+    """A private copy of a daily run's folder: its warehouse, model, inbox and decisions."""
+    _copy_warehouse(SimpleNamespace(warehouse=workdir / "warehouse.duckdb"), target)
+    shutil.copytree(workdir / "inbox", target / "inbox")
+    shutil.copy2(workdir / "decisions.csv", target / "decisions.csv")
+    return target
 
 
 def _tables(build) -> dict[str, pd.DataFrame]:
@@ -100,6 +113,28 @@ def days(sample_build, tmp_path_factory):
     ][0]
     rec["model_sha_after"] = _sha(model_file)
 
+    # two more days: decisions appended (a newer one for a decided video, one about a video
+    # that arrives only the next day), then the next day's batch with that video
+    late = synthetic.write_batch(root / "later", 4, rows=20)
+    with late.open(newline="") as fh:
+        rec["late_video"] = int(next(csv.DictReader(fh))["video_id"])
+    with (one / "decisions.csv").open("a") as fh:
+        fh.write(f"{decided[0]},opinion,2030-01-03 09:00:00\n")
+        fh.write(f"{rec['late_video']},claim,2030-01-03 10:00:00\n")
+    rec["c"] = _tables(run_dbt(DAILY, SAMPLE_DATASET, one))
+    shutil.copy2(late, one / "inbox" / late.name)
+    rec["d"] = _tables(run_dbt(DAILY, SAMPLE_DATASET, one))
+    # the same inbox and decisions, every table recomputed from nothing
+    full = _copy_day(one, root / "full")
+    rec["d_full"] = _tables(run_dbt([*DAILY, "--full-refresh"], SAMPLE_DATASET, full))
+    # a decision loaded before, edited in place: the day is refused
+    edited = _copy_day(one, root / "edited")
+    text = (edited / "decisions.csv").read_text()
+    (edited / "decisions.csv").write_text(text.replace(",opinion,", ",claim,", 1))
+    rec["edited"] = run_dbt(DAILY, SAMPLE_DATASET, edited, check=False)
+    rec["edited_after"] = _tables(rec["edited"])
+    rec["edited_path"] = edited / "decisions.csv"
+
     # a batch changed under its loaded name, with a new batch beside it: nothing loads
     with a.open("a") as fh:
         fh.write(f"{ROWS + 99},,4242424242,9,an edited line,verified,active,1,1,1,1,1\n")
@@ -113,7 +148,7 @@ def days(sample_build, tmp_path_factory):
     (two / "inbox").mkdir()
     for name, content in rec["files"].items():
         (two / "inbox" / name).write_bytes(content)
-    shutil.copy2(one / "decisions.csv", two / "decisions.csv")
+    (two / "decisions.csv").write_text("\n".join(lines) + "\n")  # as on day B
     rec["together"] = _tables(run_dbt(DAILY, SAMPLE_DATASET, two))
     rec["one_dir"] = one
     return rec
@@ -164,7 +199,7 @@ def test_changed_batch_refuses_the_day(days):
     assert f"{days['changed_path']} was loaded before" in out.stdout
     assert "nothing was loaded today" in out.stdout
     for table, frame in days["one_after_changed"].items():
-        pd.testing.assert_frame_equal(days["one_again"][table], frame, obj=table)
+        pd.testing.assert_frame_equal(days["d"][table], frame, obj=table)
 
 
 def test_scoring_never_retrains(days):
@@ -189,6 +224,39 @@ def test_decisions_close_items_and_bad_rows_are_quarantined(days):
         "unknown decision (expected claim or opinion)",
         "unknown video_id",
     ]
+
+
+def test_later_decisions_change_what_they_should(days):
+    decided, late = days["decided"], days["late_video"]
+    for day in ("c", "d"):
+        decisions = days[day]["marts.moderator_decisions"]
+        current = decisions[decisions["is_current"]].set_index("video_id")["decision"]
+        assert current[decided[0]] == "opinion"  # the newer decision, appended a day later
+        assert decided[0] not in set(days[day]["marts.moderation_queue"]["video_id"])
+    checked = days["c"]["intermediate.int_decisions_checked"]
+    assert checked.loc[checked["raw_video_id"] == str(late), "rejection_reason"].tolist() == [
+        "unknown video_id"
+    ]
+    # the video arrived: its decision, read the day before, is accepted and closes it
+    decisions = days["d"]["marts.moderator_decisions"]
+    assert decisions.loc[decisions["video_id"] == late, "is_current"].tolist() == [True]
+    assert late not in set(days["d"]["marts.moderation_queue"]["video_id"])
+    assert late in set(days["d"]["staging.stg_inbox__videos"]["video_id"])
+
+
+def test_days_one_by_one_equal_a_recount_from_nothing(days):
+    for table, frame in days["d_full"].items():
+        pd.testing.assert_frame_equal(days["d"][table], frame, obj=table)
+
+
+def test_an_edited_decisions_file_refuses_the_day(days):
+    out = days["edited"].result
+    assert out.returncode != 0
+    assert f"{days['edited_path']} no longer begins with the" in out.stdout
+    assert "the file is append-only, so nothing was loaded" in out.stdout
+    assert "Traceback" not in out.stdout
+    for table, frame in days["edited_after"].items():
+        pd.testing.assert_frame_equal(days["d"][table], frame, obj=table)
 
 
 def test_no_labeled_video_in_the_queue(days, sample_build):

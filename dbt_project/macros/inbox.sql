@@ -89,7 +89,8 @@
     {%- if not execute or model.resource_type == 'unit_test' -%}
         {{ return([]) }}
     {%- endif -%}
-    {%- set loaded = inbox_loaded() -%}
+    {#- a full refresh loads every batch in the inbox again -#}
+    {%- set loaded = {} if should_full_refresh() else inbox_loaded() -%}
     {%- set seqs = [0] -%}
     {%- for row in loaded.values() -%}
         {%- do seqs.append(row['batch_seq']) -%}
@@ -181,6 +182,57 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- int_videos counts per video over every report. Its daily run counts only the reports of
+    batches after the highest batch_seq it holds (returned); none means count every report:
+    not incremental, an empty table, or a run that rebuilds the initial file (batch_seq 0;
+    reports_restart empties the table first). -#}
+{% macro reports_since(relation) -%}
+    {%- if not execute or not is_incremental() or initial_file_rebuilt() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(run_query('select max(latest_batch_seq) from ' ~ relation).columns[0].values()[0]) }}
+{%- endmacro %}
+
+{#- pre-hook of int_videos: a run that rebuilds the initial file counts again from nothing. -#}
+{% macro reports_restart(relation) -%}
+    {%- if is_incremental() and initial_file_rebuilt() -%}
+        delete from {{ relation }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- This run rebuilds the initial file's staging (a full build, not `make daily`). -#}
+{% macro initial_file_rebuilt() -%}
+    {{ return('model.tiktok_claims.base_tiktok__videos' in selected_resources) }}
+{%- endmacro %}
+
+{#- A filter on batch_id keeping the batches of `source` that `relation` does not hold yet, as
+    a constant list (DuckDB then reads only those batches' row groups of `source`). -#}
+{% macro new_batch_filter(source, relation) -%}
+    {%- if not execute -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set ids = run_query(
+        'select distinct batch_id from ' ~ source ~ ' except select distinct batch_id from '
+        ~ relation ~ ' order by 1').columns[0].values() -%}
+    {%- set quoted = [] -%}
+    {%- for id in ids -%}
+        {%- do quoted.append(text_literal(id)) -%}
+    {%- endfor -%}
+    {{ return('batch_id in (' ~ (quoted | join(', ') if quoted else 'null') ~ ')') }}
+{%- endmacro %}
+
+{#- A filter on batch_seq keeping the batches that hold the latest report of an open video
+    (`open_videos`, a table built earlier in the run), as a constant list; no filter when
+    it does not exist (compiled without a warehouse, e.g. by the linter). -#}
+{% macro open_batch_filter(open_videos) -%}
+    {%- if not execute or load_relation(open_videos) is none -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set seqs = run_query(
+        'select distinct latest_batch_seq from ' ~ open_videos ~ ' order by 1').columns[0].values() -%}
+    {{ return('batch_seq in (' ~ (seqs | join(', ') if seqs else 'null') ~ ')') }}
+{%- endmacro %}
+
 {#- The columns of one report that the queue and the decisions read. -#}
 {% macro report_columns() -%}
     source_row_number,
@@ -197,12 +249,17 @@
     video_comment_count
 {%- endmacro %}
 
-{#- Moderator decisions: CLAIMS_DECISIONS, else the var default_decisions; the query (every
-    field as text) or, when there is no such file yet, the same columns with no rows. On Spark
-    a temporary view with the source's CSV options (its existence checked before dbt runs:
-    the var claims_decisions). -#}
+{#- The moderator decisions file: CLAIMS_DECISIONS, else the var default_decisions. -#}
+{% macro decisions_path() -%}
+    {{ return(env_var('CLAIMS_DECISIONS', var('default_decisions'))) }}
+{%- endmacro %}
+
+{#- Moderator decisions: the query (every field as text, numbered in file order as
+    source_row_number) or, when there is no such file yet, the same columns with no rows. On
+    Spark a temporary view with the source's CSV options (its existence checked before dbt
+    runs: the var claims_decisions). -#}
 {% macro decisions_source() -%}
-    {%- set path = env_var('CLAIMS_DECISIONS', var('default_decisions')) -%}
+    {%- set path = decisions_path() -%}
     {%- if not execute -%}
         {%- set exists = false -%}
     {%- elif is_spark() -%}
@@ -214,16 +271,57 @@
     {%- if exists and is_spark() -%}
         {%- do spark_file_view('claims_decisions', {
             'path': path, 'format': 'csv', 'file_columns': ['video_id', 'decision', 'decided_at']}) -%}
-        (select video_id, decision, decided_at from global_temp.claims_decisions)
+        {%- set rows = 'global_temp.claims_decisions' -%}
     {%- elif exists -%}
+        {%- set rows -%}
         read_csv('{{ path | replace("'", "''") }}', header = true, auto_detect = false, delim = ',', quote = '"',
             columns = {'video_id': 'VARCHAR', 'decision': 'VARCHAR', 'decided_at': 'VARCHAR'})
+        {%- endset -%}
     {%- else -%}
+        {%- set rows -%}
         (select
             cast(null as string) as video_id,
             cast(null as string) as decision,
             cast(null as string) as decided_at
         limit 0)
+        {%- endset -%}
+    {%- endif -%}
+    (select
+        video_id,
+        decision,
+        decided_at,
+        -- file order (Spark: one partition per file, ids increasing in file order)
+        cast(
+            row_number() over ({{ 'order by monotonically_increasing_id()' if is_spark() }})
+            as bigint
+        ) as source_row_number
+    from {{ rows }})
+{%- endmacro %}
+
+{#- The decisions file is append-only (a newer row changes a decision), so a daily run reads
+    only the rows after those `loaded` holds. Refuses, in a sentence, a file whose first rows
+    are no longer the ones loaded (edited, removed or reordered), compared by a hash of each
+    row with its number. -#}
+{% macro decisions_check_appended(loaded) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set row = run_query(
+        "with loaded as (select count(*) as n, max(source_row_number) as last_row,"
+        ~ " sum(hash(source_row_number, raw_video_id, raw_decision, raw_decided_at)) as h"
+        ~ " from " ~ loaded ~ "),"
+        ~ " file as (select count(*) as n, sum(hash(source_row_number, video_id, decision,"
+        ~ " decided_at)) as h from " ~ decisions_source()
+        ~ " where source_row_number <= (select last_row from loaded))"
+        ~ " select loaded.n as loaded_rows, loaded.n = 0 or (loaded.n = file.n and loaded.h = file.h)"
+        ~ " as same from loaded, file").rows[0] -%}
+    {%- if not row['same'] -%}
+        {{ exceptions.raise_compiler_error(
+            decisions_path() ~ ' no longer begins with the ' ~ row['loaded_rows']
+            ~ ' decisions loaded before (a row was edited, removed or reordered); the file is'
+            ~ ' append-only, so nothing was loaded: restore it and append the change as a newer'
+            ~ ' row, or reload every decision with'
+            ~ ' `dbt build --select int_decisions_checked+ --full-refresh`.') }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -102,3 +102,15 @@
     {%- do settings.update(kwargs) -%}
     {{ return(settings) }}
 {%- endmacro %}
+
+{#- Models kept up to date by rows, not by batch (the decisions, the videos): incremental on
+    DuckDB with the given settings; on Spark a table that each run recomputes (dbt-spark has
+    no delete+insert on Parquet). -#}
+{% macro row_incremental() -%}
+    {%- if is_spark() -%}
+        {{ return({'materialized': 'table'}) }}
+    {%- endif -%}
+    {%- set settings = {'materialized': 'incremental', 'on_schema_change': 'fail'} -%}
+    {%- do settings.update(kwargs) -%}
+    {{ return(settings) }}
+{%- endmacro %}

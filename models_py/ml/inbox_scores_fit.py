@@ -12,8 +12,7 @@ def model(dbt, session):
         schema="intermediate",
         tags=["daily"],
     )
-    # after the fit that saves the champion, and a retrain that may replace it (not read here)
+    # after the fit that saves the champion (a retrain is its own build: `make retrain`)
     dbt.ref("claim_classifier_fit")
-    dbt.ref("model_versions_fit")
     done = f"select batch_id from {dbt.this}" if dbt.is_incremental else None
     return daily.score_batches(session, dbt.ref("stg_inbox__videos"), done)

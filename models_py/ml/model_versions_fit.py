@@ -8,7 +8,7 @@ from tiktok_claims.ml import versions
 
 
 def model(dbt, session):
-    dbt.config(schema="intermediate", tags=["daily"])
+    dbt.config(schema="intermediate", tags=["retrain"])
     metrics = dbt.ref("claim_classifier_metrics").df()
     # what a retrain reads: the initial labels, the split, the decisions and their reports
     dbt.ref("claim_features"), dbt.ref("claim_predictions")

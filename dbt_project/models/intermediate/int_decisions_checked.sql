@@ -1,18 +1,17 @@
-{{ config(materialized='table', tags=['daily']) }}
+{{ config(row_incremental(unique_key='source_row_number', incremental_strategy='delete+insert')) }}
+{{ config(tags=['daily']) }}
 -- Every row of the moderator decisions file, typed, with why it can't be accepted (NULL when
 -- it is accepted) and whether it is the video's current decision (the latest decided_at).
+-- The file is append-only: a daily run checks the rows appended since the last one, and
+-- again the loaded rows whose outcome they can change (every row of a video with a new row,
+-- and every row of a video that was unknown before), so its cost follows the day's decisions,
+-- not the history. The first run, a full refresh and Spark check every row.
+{%- if is_incremental() %}{% do decisions_check_appended(this) %}{% endif %}
 with
 
 source as (
 
-    select
-        *,
-        -- file order (Spark: one partition per file, ids increasing in file order)
-        cast(
-            row_number() over ({{ 'order by monotonically_increasing_id()' if is_spark() }})
-            as bigint
-        ) as source_row_number
-    from {{ decisions_source() }}
+    select * from {{ decisions_source() }}
 
 ),
 
@@ -22,26 +21,66 @@ videos as (
 
 ),
 
-typed as (
+{% if is_incremental() -%}
+appended as (
 
-    select
-        source.source_row_number,
-        source.video_id as raw_video_id,
-        source.decision as raw_decision,
-        source.decided_at as raw_decided_at,
-        -- the raw file's rule (stage_videos.sql), not the engine's cast: DuckDB's try_cast
-        -- rounds '12.5' to 13, Spark's gives NULL
-        {{ stage_whole(
-            stage_number("trim(source.video_id)", 'spark' if is_spark() else 'duckdb'),
-            'bigint', '9.2e18',
-        ) }} as video_id,
-        lower(trim(source.decision)) as decision,
-        try_cast(trim(source.decided_at) as timestamp) as decided_at
-
-    from source
+    select * from source
+    where source_row_number > (select coalesce(max(source_row_number), 0) from {{ this }})
 
 ),
 
+{% endif -%}
+typed_new as (
+
+    select
+        source_row_number,
+        video_id as raw_video_id,
+        decision as raw_decision,
+        decided_at as raw_decided_at,
+        -- the raw file's rule (stage_videos.sql), not the engine's cast: DuckDB's try_cast
+        -- rounds '12.5' to 13, Spark's gives NULL
+        {{ stage_whole(
+            stage_number("trim(video_id)", 'spark' if is_spark() else 'duckdb'),
+            'bigint', '9.2e18',
+        ) }} as video_id,
+        lower(trim(decision)) as decision,
+        try_cast(trim(decided_at) as timestamp) as decided_at
+
+    from {{ 'appended' if is_incremental() else 'source' }}
+
+),
+
+{% if is_incremental() -%}
+typed as (
+
+    select * from typed_new
+    union all
+    select
+        source_row_number,
+        raw_video_id,
+        raw_decision,
+        raw_decided_at,
+        video_id,
+        decision,
+        decided_at
+    from {{ this }}
+    where video_id in (
+        select typed_new.video_id from typed_new
+        union all
+        select loaded.video_id from {{ this }} as loaded
+        where loaded.rejection_reason = 'unknown video_id'
+    )
+
+),
+
+{% else -%}
+typed as (
+
+    select * from typed_new
+
+),
+
+{% endif -%}
 checked as (
 
     select

@@ -18,7 +18,7 @@ final as (
 
     select * from scores
     {% if is_incremental() -%}
-    where batch_id not in (select loaded.batch_id from {{ this }} as loaded)
+    where {{ new_batch_filter(ref('inbox_scores_fit'), this) }}
     {%- endif %}
 
 )

@@ -5,23 +5,21 @@
 -- precision moderators see (two decimals), then by how often the video was reported, then by
 -- reach (views); then the videos the model could not score (needs_manual_review), then
 -- predicted opinions, in the same order. The top daily_capacity items are review_today.
+{%- set latest_batches = open_batch_filter(ref('int_open_videos')) %}
 with
 
-videos as (
+open_videos as (
 
-    select * from {{ ref('int_videos') }}
-
-),
-
-decisions as (
-
-    select * from {{ ref('moderator_decisions') }}
+    select * from {{ ref('int_open_videos') }}
 
 ),
 
+-- only the batches that hold an open video's latest report: a constant list, so DuckDB
+-- reads those batches' row groups, not every report ever loaded
 reports as (
 
     select * from {{ ref('int_reports') }}
+    where {{ latest_batches }}
 
 ),
 
@@ -30,22 +28,13 @@ reports as (
 report_details as (
 
     select * from {{ ref('int_reports') }}
+    where {{ latest_batches }}
 
 ),
 
 scores as (
 
     select * from {{ ref('int_report_scores') }}
-
-),
-
-open_videos as (
-
-    select videos.*
-    from videos
-    left join decisions
-        on videos.video_id = decisions.video_id and decisions.is_current
-    where not videos.is_labeled and decisions.video_id is null
 
 ),
 

@@ -1,4 +1,4 @@
-{{ config(tags=['daily']) }}
+{{ config(materialized='view', tags=['daily']) }}
 -- One row per accepted moderator decision; is_current marks the one that counts for its video
 -- (the latest decided_at; rejected rows are in moderator_decisions_rejected).
 with
