@@ -239,7 +239,7 @@ def test_two_builds_predict_identically(real_build, real_rebuild):
 
 
 def test_summary_reads_its_numbers_from_the_tables(real_build, metrics, tmp_path, monkeypatch):
-    from tiktok_claims.ml.candidates import DISPLAY_NAMES
+    from tiktok_claims.ml.names import DISPLAY_NAMES
     from tiktok_claims.summaries import claim_classifier
 
     monkeypatch.setenv("CLAIMS_WAREHOUSE", str(real_build.warehouse))

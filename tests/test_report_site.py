@@ -226,7 +226,7 @@ def test_classifier_numbers_match_the_warehouse(site, warehouse):
         "count(*) filter (where actual_label = 'opinion' and predicted_label = 'claim') "
         "from ml.claim_predictions where split = 'test'"
     ).fetchall()[0]
-    from tiktok_claims.ml.candidates import DISPLAY_NAMES
+    from tiktok_claims.ml.names import DISPLAY_NAMES
 
     assert DISPLAY_NAMES[model] in text and model not in text and variant
     assert pct(tp / (tp + fn)) in text

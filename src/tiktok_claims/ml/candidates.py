@@ -12,17 +12,9 @@ from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import Pipeline
 
 from tiktok_claims.ml.features import FeatureSet, preprocessor
+from tiktok_claims.ml.names import BASELINE, DISPLAY_NAMES, RANDOM_FOREST
 
-BASELINE = "baseline_view_threshold"
-RANDOM_FOREST = "random_forest"
-# What people read (the report, the summaries); tables keep the identifiers.
-DISPLAY_NAMES = {
-    BASELINE: "View-count rule",
-    "logistic_regression": "Logistic regression",
-    "naive_bayes": "Naive Bayes",
-    RANDOM_FOREST: "Random forest",
-    "xgboost": "XGBoost",
-}
+__all__ = ["BASELINE", "CANDIDATES", "DISPLAY_NAMES", "RANDOM_FOREST", "TEXT_GRID"]
 
 
 class ViewThresholdClassifier(ClassifierMixin, BaseEstimator):

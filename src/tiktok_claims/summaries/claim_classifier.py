@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from tiktok_claims.ml.candidates import DISPLAY_NAMES
+from tiktok_claims.ml.names import DISPLAY_NAMES
 from tiktok_claims.paths import connect_readonly
 from tiktok_claims.summaries._render import Fact, count, number, render, share, write_summary
 
