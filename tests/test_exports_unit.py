@@ -243,6 +243,19 @@ def test_transcriptions_stay_out_of_the_aggregate_extract(warehouse, tmp_path):
     assert not (tmp_path / "exports" / "tableau").exists() or _leftovers(tmp_path) == []
 
 
+def test_a_parquet_only_table_stays_out_of_the_extracts(warehouse, tmp_path):
+    warehouse.execute("create table marts.log as select i as video_id from range(5) r(i)")
+    models = [*MODELS, {"schema": "marts", "name": "log", "meta": {"tableau_extract": "none"}}]
+    root = tmp_path / "exports"
+    export_warehouse(warehouse, models, root)
+    assert duckdb.sql(f"select count(*) from '{root}/parquet/marts/log.parquet'").fetchall() == [
+        (5,)
+    ]
+    for extract in ("tiktok_claims", "row_level"):
+        frames = pantab.frames_from_hyper(root / "tableau" / f"{extract}.hyper")
+        assert ("Extract", "log") not in frames
+
+
 def test_exports_are_released_as_one_set(warehouse, tmp_path):
     root = tmp_path / "exports"
     for _ in range(3):

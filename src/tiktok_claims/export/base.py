@@ -9,6 +9,9 @@ import duckdb
 
 AGGREGATE_EXTRACT = "tiktok_claims"
 ROW_LEVEL_EXTRACT = "row_level"
+# meta tableau_extract: none -> Parquet only (a log that grows with history: the extracts are
+# rewritten whole every day)
+NO_EXTRACT = "none"
 
 # The DuckDB types Tableau reads, and what each becomes in Hyper. Not HUGEINT (sum() of
 # integers) or DECIMAL: Hyper's default file format rejects them or turns them into doubles.
@@ -65,7 +68,7 @@ class ExportTable:
     name: str
     columns: list[Column]
     description: str = ""
-    extract: str = AGGREGATE_EXTRACT
+    extract: str = AGGREGATE_EXTRACT  # or ROW_LEVEL_EXTRACT, or NO_EXTRACT (Parquet only)
     # filled while exporting: row count and per-column non-null counts in DuckDB
     stats: tuple[int, list[int]] | None = field(default=None, repr=False)
 

@@ -17,6 +17,7 @@ import duckdb
 from tiktok_claims.export import hyper, tds
 from tiktok_claims.export.base import (
     AGGREGATE_EXTRACT,
+    NO_EXTRACT,
     ROW_LEVEL_EXTRACT,
     TABLEAU_TYPES,
     Column,
@@ -121,12 +122,13 @@ def _table(model: Mapping[str, Any], columns: list[tuple[str, str]]) -> ExportTa
     )
     if not row_level and any("transcription_text" in n for n in names):
         raise ExportError(f"{label}: transcription text may not go to the aggregate extract")
+    extract = ROW_LEVEL_EXTRACT if row_level else AGGREGATE_EXTRACT
     return ExportTable(
         schema=model["schema"],
         name=model["name"],
         columns=out,
         description=(model.get("description") or "").strip(),
-        extract=ROW_LEVEL_EXTRACT if row_level else AGGREGATE_EXTRACT,
+        extract=NO_EXTRACT if meta.get("tableau_extract") == NO_EXTRACT else extract,
     )
 
 
