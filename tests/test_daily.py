@@ -368,3 +368,38 @@ def test_inbox_lists_finished_files_only(tmp_path):
     assert listed[1]["file_sha256"] == digest
     assert listed[1]["batch_id"] == f"b.csv@{digest[:12]}"
     assert inbox.list_batches(tmp_path / "missing") == []
+
+
+def test_inbox_hashes_a_file_again_only_when_its_stat_changed(tmp_path, monkeypatch):
+    import os
+
+    from tiktok_claims import inbox
+
+    path = tmp_path / "b.csv"
+    path.write_bytes(b"first")
+    old = 1_600_000_000_000_000_000  # long before the cache is written: not racy
+    os.utime(path, ns=(old, old))
+    monkeypatch.setattr(inbox, "_HASHED", {})
+    assert inbox.list_batches(tmp_path)[0]["file_sha256"] == hashlib.sha256(b"first").hexdigest()
+    assert (tmp_path / inbox.CACHE_FILE).is_file()  # hidden: never listed as a batch
+
+    # a new process (empty memory): same size and time, so the cached hash is trusted
+    monkeypatch.setattr(inbox, "_HASHED", {})
+    path.write_bytes(b"other")
+    os.utime(path, ns=(old, old))
+    assert inbox.list_batches(tmp_path)[0]["file_sha256"] == hashlib.sha256(b"first").hexdigest()
+
+    # a changed modification time (an edit) is read again
+    monkeypatch.setattr(inbox, "_HASHED", {})
+    os.utime(path, ns=(old + 1, old + 1))
+    assert inbox.list_batches(tmp_path)[0]["file_sha256"] == hashlib.sha256(b"other").hexdigest()
+
+    # a file written just before the cache was: its hash is not trusted the next time
+    monkeypatch.setattr(inbox, "_HASHED", {})
+    path.write_bytes(b"fresh")
+    inbox.list_batches(tmp_path)
+    monkeypatch.setattr(inbox, "_HASHED", {})
+    stat = path.stat()
+    path.write_bytes(b"fres!")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert inbox.list_batches(tmp_path)[0]["file_sha256"] == hashlib.sha256(b"fres!").hexdigest()

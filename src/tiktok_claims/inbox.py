@@ -10,7 +10,9 @@ atomic on one file system). A batch's identity is its file name plus its SHA-256
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import time
 from pathlib import Path
 
 import duckdb
@@ -30,13 +32,20 @@ def is_finished(name: str) -> bool:
     return not name.startswith(".") and not name.lower().endswith(SKIPPED_SUFFIXES)
 
 
-# one dbt run lists the inbox twice (the on-run-start check, then the loading model): a file
-# whose size and modification time are unchanged since the first hash is not read again
+# A day lists the inbox twice (the on-run-start check, then the loading model), and every
+# loaded batch stays in it: a file whose size and modification time are unchanged since it
+# was hashed is not read again. Kept per run here, and across runs in CACHE_FILE in the
+# inbox (hidden, so never listed as a batch), so a day does not re-read the history.
 _HASHED: dict[tuple[str, int, int], str] = {}
+CACHE_FILE = ".sha256-cache.json"
+# a file modified this close to the moment its hash was recorded might change again within
+# the clock's resolution unseen: hashed again next time (as git does for "racily clean" files)
+RACY_NS = 2_000_000_000
 
 
-def sha256(path: Path) -> str:
-    stat = path.stat()
+def sha256(path: Path, stat: os.stat_result | None = None) -> str:
+    """The file's SHA-256; `stat` is the file's stat taken before (the cache key)."""
+    stat = stat or path.stat()
     key = (str(path), stat.st_size, stat.st_mtime_ns)
     if key not in _HASHED:
         digest = hashlib.sha256()
@@ -45,6 +54,25 @@ def sha256(path: Path) -> str:
                 digest.update(block)
         _HASHED[key] = digest.hexdigest()
     return _HASHED[key]
+
+
+def _load_cache(folder: Path) -> None:
+    try:
+        cache = json.loads((folder / CACHE_FILE).read_text())
+        for name, (size, mtime_ns, digest) in cache["files"].items():
+            if mtime_ns < cache["written_ns"] - RACY_NS:
+                _HASHED.setdefault((str(folder / name), size, mtime_ns), digest)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no cache, or an unreadable one: hash the files
+
+
+def _save_cache(folder: Path, files: dict[str, list]) -> None:
+    tmp = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(json.dumps({"written_ns": time.time_ns(), "files": files}))
+        tmp.replace(folder / CACHE_FILE)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a read-only inbox: no cache, the files are hashed
 
 
 def batch_id(file_name: str, file_sha256: str) -> str:
@@ -60,10 +88,13 @@ def list_batches(directory: str | os.PathLike | None = None) -> list[dict]:
     folder = Path(directory) if directory else inbox_dir()
     if not folder.is_dir():
         return []
-    out = []
+    _load_cache(folder)
+    out, cache = [], {}
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.is_file() and is_finished(entry.name):
-            digest = sha256(Path(entry.path))
+            stat = entry.stat()
+            digest = sha256(Path(entry.path), stat)
+            cache[entry.name] = [stat.st_size, stat.st_mtime_ns, digest]
             out.append(
                 {
                     "file_name": entry.name,
@@ -72,6 +103,7 @@ def list_batches(directory: str | os.PathLike | None = None) -> list[dict]:
                     "batch_id": batch_id(entry.name, digest),
                 }
             )
+    _save_cache(folder, cache)
     return out
 
 
