@@ -127,6 +127,7 @@ def days(sample_build, tmp_path_factory):
     # the same inbox and decisions, every table recomputed from nothing
     full = _copy_day(one, root / "full")
     rec["d_full"] = _tables(run_dbt([*DAILY, "--full-refresh"], SAMPLE_DATASET, full))
+    rec["full_dir"] = full
     # a decision loaded before, edited in place: the day is refused
     edited = _copy_day(one, root / "edited")
     text = (edited / "decisions.csv").read_text()
@@ -339,6 +340,22 @@ def test_promotion_refused_when_the_new_model_is_worse(days, tmp_path, monkeypat
     assert (log["evaluation_rows"] == result["old"]["n"]).all()
     kept = work / "models" / versions.ARCHIVE_DIR
     assert {p.name for p in kept.iterdir()} == set(log["version"])
+
+
+def test_make_retrain_is_a_build_of_the_model_versions(days, tmp_path):
+    work = _copy_day(days["full_dir"], tmp_path / "retrain")
+    before = _sha(work / "models" / persist.MODEL_FILE)
+    result = run_dbt(
+        ["build", "--selector", "retrain", "--vars", "{retrain: true}"], SAMPLE_DATASET, work
+    )
+    assert {"model_versions_fit", "model_versions"} <= _executed(result)
+    assert _executed(result).isdisjoint({"base_inbox__videos", "inbox_scores_fit"})
+    log = result.df("select * from ml.model_versions order by trained_at")
+    assert len(log) == 2 and log["reason"].iloc[0] == "champion before retrain"
+    # the champion released with the warehouse is the one the log says
+    champion = log.loc[log["is_champion"], "sha256"].item()
+    assert _sha(result.warehouse.parent / "models" / persist.MODEL_FILE) == champion
+    assert champion != before or not log["promoted"].iloc[1]
 
 
 @pytest.mark.parametrize(

@@ -14,5 +14,7 @@ def model(dbt, session):
     dbt.ref("claim_features"), dbt.ref("claim_predictions")
     dbt.ref("moderator_decisions"), dbt.ref("int_reports")
     if str(dbt.config.get("retrain")).lower() == "true":
-        versions.retrain(con=session, seed=int(dbt.config.get("seed")))
+        with session.cursor() as con:  # its own cursor: the package's SQL names no catalog
+            con.execute(f'use "{dbt.this.database}"')
+            versions.retrain(con=con, seed=int(dbt.config.get("seed")))
     return versions.with_first_metrics(versions.history(), metrics)
