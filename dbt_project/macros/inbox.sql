@@ -260,13 +260,14 @@
     runs: the var claims_decisions). -#}
 {% macro decisions_source() -%}
     {%- set path = decisions_path() -%}
+    {%- set quoted = path | replace("'", "''") -%}
     {%- if not execute -%}
         {%- set exists = false -%}
     {%- elif is_spark() -%}
         {%- set exists = spark_checked_var('claims_decisions')['exists'] -%}
     {%- else -%}
         {%- set exists = run_query(
-            "select count(*) as n from glob('" ~ path | replace("'", "''") ~ "')").rows[0]['n'] > 0 -%}
+            "select count(*) as n from glob('" ~ quoted ~ "')").rows[0]['n'] > 0 -%}
     {%- endif -%}
     {%- if exists and is_spark() -%}
         {%- do spark_file_view('claims_decisions', {
@@ -274,7 +275,7 @@
         {%- set rows = 'global_temp.claims_decisions' -%}
     {%- elif exists -%}
         {%- set rows -%}
-        read_csv('{{ path | replace("'", "''") }}', header = true, auto_detect = false, delim = ',', quote = '"',
+        read_csv('{{ quoted }}', header = true, auto_detect = false, delim = ',', quote = '"',
             columns = {'video_id': 'VARCHAR', 'decision': 'VARCHAR', 'decided_at': 'VARCHAR'})
         {%- endset -%}
     {%- else -%}
