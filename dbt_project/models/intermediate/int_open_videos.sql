@@ -4,8 +4,8 @@
 -- so the queue joins the reports from a small, known set (see moderation_queue).
 -- A video closes by a label or a decision, and reopens only when those are rebuilt, so a
 -- daily run looks again only at the videos open after the last run and the videos reported
--- in the batches it loads; the first build, a full refresh, a rebuilt initial file and Spark (whose Parquet
--- tables are dropped before they are rebuilt) look at every video.
+-- in the batches it loads; the first build, a full refresh, a rebuilt initial file and
+-- Spark (whose Parquet tables are dropped before they are rebuilt) look at every video.
 {%- set since_last = not is_spark() and load_relation(this) is not none
     and not should_full_refresh() and not initial_file_rebuilt() %}
 with
@@ -19,6 +19,13 @@ videos as (
 decisions as (
 
     select * from {{ ref('moderator_decisions') }}
+
+),
+
+unlabeled as (
+
+    select * from videos
+    where not is_labeled
 
 ),
 
@@ -40,19 +47,28 @@ candidates as (
 
 ),
 
+looked_at as (
+
+    select * from unlabeled
+    where video_id in (select candidates.video_id from candidates)
+
+),
+
+{% else -%}
+looked_at as (
+
+    select * from unlabeled
+
+),
+
 {% endif -%}
 final as (
 
-    select videos.*
-    from videos
+    select looked_at.*
+    from looked_at
     left join decisions
-        on videos.video_id = decisions.video_id and decisions.is_current
-    where
-        not videos.is_labeled
-        and decisions.video_id is null
-        {%- if since_last %}
-        and videos.video_id in (select candidates.video_id from candidates)
-        {%- endif %}
+        on looked_at.video_id = decisions.video_id and decisions.is_current
+    where decisions.video_id is null
 
 )
 
