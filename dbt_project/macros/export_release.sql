@@ -1,10 +1,10 @@
 {#-
     on-run-end: the blue/green release. dbt wrote into the build's own warehouse file, a copy
     of the last good one (the project's plugin prepared it; tiktok_claims.export.release).
-    When nothing failed: write the Tableau extracts and Parquet files of every marts/stats/ml
-    model into the build's release folder, checkpoint and close the build's warehouse (no
-    .wal left), then add figures and summaries and make the folder current with one symlink
-    flip. Both steps are functions the plugin registers; their errors fail the build, and a
+    When nothing failed: checkpoint and close the build's warehouse (no .wal left), write the
+    Tableau extracts and Parquet files of every marts/stats/ml model into the build's release
+    folder while the figures and summaries are drawn, and make the folder current with one
+    symlink flip. That is one function the plugin registers; its errors fail the build, and a
     failed build releases nothing: users keep reading the last good set.
 -#}
 {% macro export_release(results) -%}
@@ -23,9 +23,8 @@
             info=true) }}
         {{ return('') }}
     {%- endif -%}
-    select tiktok_claims_export('{{ flags.TARGET_PATH or "target" }}', '{{ target.database }}');
     checkpoint {{ target.database }};
     use memory;
     detach {{ target.database }};
-    select tiktok_claims_release()
+    select tiktok_claims_release('{{ flags.TARGET_PATH or "target" }}')
 {%- endmacro %}

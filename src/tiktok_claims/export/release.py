@@ -28,8 +28,9 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,34 +148,51 @@ def clone(source: Path, target: Path) -> None:
             offset += copied
 
 
-def finish(root: Path, warehouse: Path) -> Path:
-    """Complete next.tmp with figures and summaries, then make it the current release.
+def finish(root: Path, warehouse: Path, export: Callable[[Path], object] | None = None) -> Path:
+    """Complete next.tmp with figures and summaries, and `export(db)` (the extracts and
+    Parquet files) run meanwhile, then make it the current release.
 
-    The build's warehouse must be checkpointed and detached already (no .wal beside it).
+    The build's warehouse must be checkpointed and detached already (no .wal beside it): the
+    figures' process and `export` each open it read-only.
     """
     root = Path(root)
     build = build_dir(root)
     db = build / WAREHOUSE_FILE
     if not db.is_file() or db.with_name(db.name + ".wal").exists():
         raise BuildError(f"{db} is missing or still has a write-ahead log; nothing was released")
-    publish_figures(db, build)
+    with publishing(db, build):
+        if export is not None:
+            export(db)
     return _release(root, build, warehouse)
 
 
-def publish_figures(db: Path, out: Path) -> None:
-    """`python -m tiktok_claims publish` on the build's warehouse, writing into `out`.
+@contextmanager
+def publishing(db: Path, out: Path) -> Iterator[None]:
+    """`python -m tiktok_claims publish` on the build's warehouse, writing into `out`, in the
+    background of the block (the exports wait on Hyper: side by side, 7.8 s vs 9.6 s).
 
-    Its own process (matplotlib, a fork pool), ended by the kernel if the build dies.
+    Its own process (matplotlib, a fork pool), ended by the kernel if the build dies, and
+    ended here if the block fails.
     """
     env = {**os.environ, "CLAIMS_WAREHOUSE": str(db), "CLAIMS_EXPORTS": str(out)}
-    done = subprocess.run(
-        [sys.executable, "-m", "tiktok_claims", "publish"],
-        env=env,
-        capture_output=True,
-        text=True,
-        preexec_fn=processes.die_with_parent,
-    )
-    detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+    with tempfile.TemporaryFile("w+") as errors:
+        done = subprocess.Popen(
+            [sys.executable, "-m", "tiktok_claims", "publish"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            text=True,
+            preexec_fn=processes.die_with_parent,
+        )
+        try:
+            yield
+        except BaseException:
+            done.kill()
+            done.wait()
+            raise
+        done.wait()
+        errors.seek(0)
+        detail = (errors.read().strip().splitlines() or ["no output"])[-1]
     if done.returncode == MISSING_TABLE:  # a partial build on a new warehouse: like the exporter
         log.warning("figures and summaries skipped (%s)", detail.removeprefix("error: "))
         for part in ("figures", "summaries"):
