@@ -38,12 +38,8 @@ final as (
 
         -- transcription shape (NULL when there is no text)
         cast(length(videos.video_transcription_text) as bigint) as transcription_char_count,
-        cast(
-            nullif({{ array_size(
-                "regexp_extract_all(videos.video_transcription_text, " ~ regex_literal('(\\S+)') ~ ", 1)"
-            ) }}, 0)
-            as bigint
-        ) as transcription_word_count,
+        cast({{ word_count('videos.video_transcription_text') }} as bigint)
+            as transcription_word_count,
 
         -- per-view rates; NULL when views are zero or missing
         videos.video_like_count / nullif(videos.video_view_count, 0) as likes_per_view,
