@@ -13,6 +13,8 @@ summaries are drawn; then `current` flips. A Python error becomes a SQL error, s
 from __future__ import annotations
 
 import logging
+import tempfile
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,9 +25,12 @@ from tiktok_claims.export.core import log, models_from_manifest, write_exports
 from tiktok_claims.paths import exports_dir, warehouse_path
 
 RELEASE_FUNCTION = "tiktok_claims_release"
+SETTINGS = "select name, value from duckdb_settings() where name in ('memory_limit', 'threads')"
 
 
 def register(conn: duckdb.DuckDBPyConnection, handler: logging.Handler | None = None) -> None:
+    # a weak reference: a closure holding the connection it is registered on never frees it
+    owner = weakref.ref(conn)
     log.setLevel(logging.INFO)
 
     @contextmanager
@@ -44,9 +49,17 @@ def register(conn: duckdb.DuckDBPyConnection, handler: logging.Handler | None = 
     def publish(target_path: str) -> str:
         models = models_from_manifest(Path(target_path) / "manifest.json")
         exported = []
+        with owner().cursor() as dbt_con:  # the profile's limits hold for the export too
+            config = dict(dbt_con.sql(SETTINGS).fetchall())
 
         def export(db: Path) -> None:
-            with duckdb.connect(str(db), read_only=True) as con:
+            # its own spill folder: not the build's (another instance's files), not beside db
+            with (
+                tempfile.TemporaryDirectory(prefix="tiktok_claims_export_") as spill,
+                duckdb.connect(
+                    str(db), read_only=True, config=config | {"temp_directory": spill}
+                ) as con,
+            ):
                 exported.extend(write_exports(con, models, release.build_dir(exports_dir())))
 
         with to_dbt_log():

@@ -141,11 +141,12 @@ from the very claim being judged). It cannot judge a video without a transcripti
 ## Why this model
 
 Five candidates (a view-count rule as the baseline, logistic regression, naive Bayes, random
-forest, XGBoost) were tuned by cross-validation on 60% of the labeled videos and compared on
-another 20% (validation); videos with the same transcription never sit in two parts. The
-rule: most claims caught, then F1; an exact tie goes to the random forest. The {champion}
-caught {val_recall} of validation claims at {val_precision} precision; the runner-up
-({challenger}) {ch_recall} at {ch_precision}. In detail: {reason}.
+forest, XGBoost) were trained on 60% of the labeled videos, with the text setting tuned there
+by cross-validation, and compared on another 20% (validation); videos with the same
+transcription never sit in two parts. The rule: most claims caught, then F1; an exact tie
+goes to the random forest. The {champion} caught {val_recall} of validation claims at
+{val_precision} precision; the runner-up ({challenger}) {ch_recall} at {ch_precision}. In
+detail: {reason}.
 
 ## How well it works
 
