@@ -213,8 +213,10 @@ def train(data: Data, seed: int, n_jobs: int = 1) -> tuple[object, dict, dict]:
     # compared on validation, where the selection rule is decided. Only the champion is
     # cross-validated again: its fold models give the calibration its out-of-fold scores.
     # (Cross-validating every candidate cost 9 more fits and decided nothing.)
+    settings = {c.name: {f"model__{k}": v for k, v in c.params.items()} for c in CANDIDATES}
+    searched = CANDIDATES[0].name  # at its own settings: its CV row is the search's best
     text = GridSearchCV(
-        CANDIDATES[0].build(CHAMPION, seed),
+        _recipe(searched, settings[searched], CHAMPION, seed),
         TEXT_GRID,
         scoring=SCORING,
         cv=folds,
@@ -224,14 +226,12 @@ def train(data: Data, seed: int, n_jobs: int = 1) -> tuple[object, dict, dict]:
     best = recall_then_f1(text.cv_results_)
     text_params = text.cv_results_["params"][best]
     cv = {
-        CANDIDATES[0].name: {
+        searched: {
             "recall": text.cv_results_["mean_test_recall"][best],
             "f1": text.cv_results_["mean_test_f1"][best],
         }
     }
-    best_params = {
-        c.name: {f"model__{k}": v for k, v in c.params.items()} | text_params for c in CANDIDATES
-    }
+    best_params = {name: model | text_params for name, model in settings.items()}
     lap("search")
 
     recipes = {c.name: _recipe(c.name, best_params[c.name], CHAMPION, seed) for c in CANDIDATES}
