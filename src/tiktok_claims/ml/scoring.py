@@ -59,7 +59,12 @@ def stage_rows(con: duckdb.DuckDBPyConnection, path: Path) -> pd.DataFrame:
         from rejected
         """
     )
-    return rejected.select("source_row_number, source_line, rejection_reason").df()
+    # in file order: the staging table is in the duplicate check's order, not the file's
+    return (
+        rejected.select("source_row_number, source_line, rejection_reason")
+        .order("source_row_number")
+        .df()
+    )
 
 
 def _tfidf_supported(vectorizer) -> bool:
