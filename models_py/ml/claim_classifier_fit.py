@@ -4,11 +4,13 @@ the ml.claim_* SQL models each select and type their rows."""
 import pandas as pd
 
 from tiktok_claims.ml import train
+from tiktok_claims.processes import in_fork
 
 
 def model(dbt, session):
-    features = dbt.ref("claim_features")
-    tables = train.build_tables(features, seed=int(dbt.config.get("seed")))
+    features = dbt.ref("claim_features").df()
+    # in a fork: the fit then does not share the interpreter lock with dbt's other thread
+    tables = in_fork(train.build_tables, features, int(dbt.config.get("seed")))
     return pd.concat(
         [df.convert_dtypes().assign(result_kind=name) for name, df in tables.items()],
         ignore_index=True,

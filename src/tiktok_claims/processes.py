@@ -9,7 +9,9 @@ dbt plugin as joblib's default backend), the figure workers and the publish step
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
+import pickle
 import signal
 import time
 from pathlib import Path
@@ -39,6 +41,48 @@ class _LokyDiesWithParent(LokyBackend):
 def use_orphan_safe_workers() -> None:
     """Make joblib's default process pool (loky) one whose workers die with this process."""
     parallel.register_parallel_backend("loky", _LokyDiesWithParent, make_default=True)
+
+
+def in_fork(function, *args):
+    """function(*args) in a forked child that dies with this process; its result (or its
+    exception) comes back pickled.
+
+    Why: in a build, dbt's other thread (tests, small models) holds the interpreter lock for
+    much of a CPU-heavy Python model's run. A fork inherits the imported libraries and the
+    arguments, so it starts at once: the claim model's fit took 4.7 s instead of 6.4 s in a
+    fresh build of the real file. The child must not use DuckDB (its threads are not forked).
+    """
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_forked, args=(send, os.getpid(), function, args))
+    child.start()
+    send.close()
+    try:
+        status, value = receive.recv()
+    except EOFError:
+        child.join()
+        raise ChildProcessError(
+            f"the process running {function.__qualname__} died (exit code {child.exitcode})"
+        ) from None
+    finally:
+        receive.close()
+    child.join()
+    if status == "error":
+        raise value
+    return value
+
+
+def _forked(send, parent: int, function, args) -> None:
+    die_with_parent(parent)
+    try:
+        result = ("ok", function(*args))
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        result = ("error", exc)
+    try:
+        send.send(result)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        send.send(("error", RuntimeError(str(result[1]))))
+    send.close()
 
 
 def pause_point(name: str) -> None:
