@@ -3,7 +3,8 @@
 An out-of-memory killer sends SIGKILL to one process, not its group, so a killed dbt cannot
 stop its children. Each child the build starts asks the kernel for SIGKILL when its parent
 dies (prctl PR_SET_PDEATHSIG): joblib's loky workers (the model fits; installed once by the
-dbt plugin as joblib's default backend), the figure workers and the publish step.
+dbt plugin as joblib's default backend), the claim model's forked fit (in_fork), the figure
+workers and the publish step.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ def in_fork(function, *args):
 
     Why: in a build, dbt's other thread (tests, small models) holds the interpreter lock for
     much of a CPU-heavy Python model's run. A fork inherits the imported libraries and the
-    arguments, so it starts at once: the claim model's fit took 4.7 s instead of 6.4 s in a
-    fresh build of the real file. The child must not use DuckDB (its threads are not forked).
+    arguments, so it starts at once: the claim model's fit took 4.8-5.5 s instead of 6.4 s in
+    fresh builds of the real file. The child must not use DuckDB (its threads are not forked).
     """
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
