@@ -50,6 +50,15 @@ def test_an_error_that_cannot_be_pickled_comes_back_as_its_message():
         in_fork(_refuse_unpicklably)
 
 
+def _unsendable():
+    return lambda: None  # a lambda cannot be pickled
+
+
+def test_a_result_that_cannot_be_pickled_is_an_error_naming_the_function():
+    with pytest.raises(RuntimeError, match="^_unsendable: "):
+        in_fork(_unsendable)
+
+
 def _die() -> None:
     os.kill(os.getpid(), signal.SIGKILL)  # as an out-of-memory killer would
 

@@ -81,8 +81,9 @@ def _forked(send, parent: int, function, args) -> None:
         result = ("error", exc)
     try:
         send.send(result)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        send.send(("error", RuntimeError(str(result[1]))))
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        what = str(result[1]) if result[0] == "error" else f"{function.__qualname__}: {exc}"
+        send.send(("error", RuntimeError(what)))
     send.close()
 
 
