@@ -252,6 +252,13 @@ def test_summary_reads_its_numbers_from_the_tables(real_build, metrics, tmp_path
     assert DISPLAY_NAMES[test.model_name] in text and test.model_name not in text
     assert "does **not** see views" in text
     assert "stats.hypothesis_tests" in text
+    staged, unscored = real_build.df(
+        "select count(*), count(*) filter (where needs_manual_review) from ml.claim_predictions"
+    ).iloc[0]
+    assert (
+        f"Of the {staged:,} staged videos the model scores every one with a transcription "
+        f"(the {unscored:,} without one go to moderators unscored)"
+    ) in " ".join(text.split())
 
 
 def test_classifier_tables_are_contracted_sql_models(real_build):

@@ -172,8 +172,9 @@ Shuffling one input at a time on validation and measuring the drop in ranking qu
 
 ## What the moderation queue does to the backlog
 
-The model scores all {videos} videos; {flagged} are predicted claims (claim probability 0.5
-or more). The queue (`marts.moderation_queue`) holds the open ones only (no label, no
+Of the {videos} staged videos the model scores every one with a transcription (the {manual}
+without one go to moderators unscored); {flagged} are predicted claims (claim probability
+0.5 or more). The queue (`marts.moderation_queue`) holds the open ones only (no label, no
 moderator decision; new reports arrive daily through the inbox): predicted claims first by
 probability, then the unscored ones, then predicted opinions. A team that reviews {cap_k}
 reports a day works the top of the queue: on test, that share of the queue is {cap_precision} claims
