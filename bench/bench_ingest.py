@@ -34,6 +34,7 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", 3))
 WORK = Path(os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / "tiktok_claims_bench"))
 SELECT = ["--select", "+marts.core", "--indirect-selection=cautious"]
 THREADS = int(os.environ.get("CLAIMS_DUCKDB_THREADS", 2))  # as profiles.yml
+MEMORY = os.environ.get("CLAIMS_DUCKDB_MEMORY", "2GB")  # as profiles.yml
 PEAK_RSS_MB: list[float] = []
 HOOK_SECONDS: list[float] = []
 
@@ -82,7 +83,7 @@ def stored_copy(path: Path) -> None:
         tempfile.TemporaryDirectory(dir=WORK) as folder,
         duckdb.connect(
             f"{folder}/copy.duckdb",
-            config={"threads": THREADS, "memory_limit": "2GB", "temp_directory": folder},
+            config={"threads": THREADS, "memory_limit": MEMORY, "temp_directory": folder},
         ) as con,
     ):
         con.sql(f"create table copied as select * from {source}")

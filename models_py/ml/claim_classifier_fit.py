@@ -8,7 +8,7 @@ from tiktok_claims.processes import in_fork
 
 
 def model(dbt, session):
-    features = dbt.ref("claim_features").df()
+    features = dbt.ref("claim_features").df()  # read here: the child must not use DuckDB
     # in a fork: the fit then does not share the interpreter lock with dbt's other thread
     tables = in_fork(train.build_tables, features, int(dbt.config.get("seed")))
     return pd.concat(
