@@ -475,6 +475,16 @@ def test_cli_score_refuses_a_changed_model(fitted, tmp_path, capsys):
         )
         == 0
     )
+    # the command stages the file while the model loads: the same rows as score_file's own
+    out, _, _ = scoring.score_file(raw, tmp_path / "direct.csv", directory)
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "o.csv"), pd.read_csv(out))
+    # an error raised by that staging is still one sentence naming the file
+    empty = tmp_path / "header_only.csv"
+    empty.write_text(RAW_HEADER)
+    capsys.readouterr()
+    assert cli.main(["score", str(empty), "--model-dir", str(directory)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"error: {empty}") and "no data rows" in err and "\n" not in err
     with (directory / persist.MODEL_FILE).open("ab") as fh:
         fh.write(b"\0")
     capsys.readouterr()

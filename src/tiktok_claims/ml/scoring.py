@@ -13,6 +13,8 @@ from __future__ import annotations
 import copy
 import os
 from collections import Counter
+from concurrent.futures import Future
+from contextlib import ExitStack
 from pathlib import Path
 
 import duckdb
@@ -40,10 +42,10 @@ class ScoreError(ValueError):
     """The file cannot be scored; the message (one sentence) says why."""
 
 
-def stage_rows(con: duckdb.DuckDBPyConnection, path: Path) -> pd.DataFrame:
-    """Stage `path` by the ingestion rules (ingest.stage_file, the SQL dbt runs) into the temp
-    table `rows`: every record of the file, staged or rejected. Returns the rejected rows."""
-    staged, rejected = ingest.stage_file(path, con)
+def stage_rows(con: duckdb.DuckDBPyConnection, staged_file: ingest.StagedFile) -> pd.DataFrame:
+    """Put the rows of `staged_file` (ingest.stage_file on `con`: the SQL dbt runs) into the
+    temp table `rows`: every record of the file, staged or rejected. Returns the rejected rows."""
+    staged, rejected = staged_file
     con.sql(
         f"""
         create or replace temp table rows as
@@ -235,17 +237,27 @@ def _write(frame: pd.DataFrame, out: Path) -> None:
 
 
 def score_file(
-    path: str | os.PathLike, out: str | os.PathLike | None = None, model_dir=None
+    path: str | os.PathLike,
+    out: str | os.PathLike | None = None,
+    model_dir=None,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    staging: Future | None = None,
 ) -> tuple[Path, int, pd.DataFrame]:
     """Score `path`; returns (output path, rows scored or flagged, rejected rows).
 
-    Rejected rows are written beside the output as <out>.rejected.csv.
+    Rejected rows are written beside the output as <out>.rejected.csv. `staging`, when given,
+    is ingest.stage_file(path, con) already running on `con` (the command starts it before
+    it imports scikit-learn); otherwise the file is staged here, once the model has loaded.
     """
     path = Path(path)
     out = Path(out) if out is not None else path.with_name(path.stem + ".scores.csv")
     model, card = persist.load(model_dir)
-    with duckdb.connect() as con:
-        rejected = stage_rows(con, path)
+    with ExitStack() as owned:
+        if con is None:
+            con = owned.enter_context(duckdb.connect())
+        staged_file = staging.result() if staging is not None else ingest.stage_file(path, con)
+        rejected = stage_rows(con, staged_file)
         # stage_file has refused an empty or header-only file already
         total = con.sql("select count(*) from rows").fetchall()[0][0]
         if total == len(rejected):
