@@ -312,6 +312,26 @@ def test_same_data_reuses_the_saved_champion_and_other_data_retrains(fitted, tmp
     assert persist.read_card(other)["training_data_sha256"] != card["training_data_sha256"]
 
 
+def test_the_fit_runs_on_n_jobs_threads(monkeypatch, tmp_path):
+    # in a build dbt has the other core: BLAS, OpenMP and the forest's jobs stay on one
+    from joblib.parallel import get_active_backend
+    from threadpoolctl import threadpool_info
+
+    seen = []
+    fit = T._fit
+
+    def spy(model, X, y):
+        pools = {pool["user_api"]: pool["num_threads"] for pool in threadpool_info()}
+        seen.append((pools, get_active_backend()[1], model.get_params().get("model__n_jobs")))
+        return fit(model, X, y)
+
+    monkeypatch.setattr(T, "_fit", spy)
+    T.build_tables(_features(), seed=0, directory=tmp_path, n_jobs=1)
+    assert seen
+    for pools, active_jobs, model_jobs in seen:
+        assert set(pools.values()) <= {1} and active_jobs == 1 and model_jobs in (None, 1)
+
+
 def test_training_refuses_repeated_video_ids():
     features = _features(n=40)
     features["video_id"] = np.arange(40) % 39
