@@ -217,15 +217,18 @@ def test_warns_about_sql_models_without_contracts(warehouse, tmp_path, caplog):
 
 
 def test_hyper_write_names_the_failing_table(warehouse, tmp_path):
-    # past the type check (as a new DuckDB type might be): pantab refuses the list column
-    warehouse.execute("create table marts.listy as select [1, 2] as numbers")
+    # Hyper reads each table from its Parquet file: one it cannot read is named
+    good, bad = tmp_path / "summary.parquet", tmp_path / "listy.parquet"
+    warehouse.execute(f"copy marts.summary to '{good}' (format parquet)")
+    bad.write_bytes(b"PAR1 cut short")
     tables = [
         ExportTable("marts", "summary", [Column("status", "VARCHAR")]),
         ExportTable("marts", "listy", [Column("numbers", "BIGINT")]),
     ]
     target = tmp_path / "out.hyper"
-    with pytest.raises(ExportError, match=r"^marts\.listy: writing out\.hyper failed"):
-        hyper.write(warehouse, tables, target, tmp_path)
+    with pytest.raises(ExportError, match=r"^marts\.listy: writing out\.hyper failed: ") as caught:
+        hyper.write(tables, [good, bad], target, tmp_path)
+    assert "\n" not in str(caught.value)
     assert not target.exists()
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import duckdb
-
 AGGREGATE_EXTRACT = "tiktok_claims"
 ROW_LEVEL_EXTRACT = "row_level"
 # meta tableau_extract: none -> Parquet only (a log that grows with history: the extracts are
@@ -79,12 +77,3 @@ class ExportTable:
     @property
     def sql_name(self) -> str:
         return f'"{self.schema}"."{self.name}"'
-
-
-def cursor_like(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """A new cursor on con's current database (a new cursor starts on the instance's default,
-    which in a dbt build is the in-memory one, not the attached warehouse)."""
-    (database,) = con.sql("select current_database()").fetchall()[0]
-    cursor = con.cursor()
-    cursor.execute(f'use "{database}"')
-    return cursor

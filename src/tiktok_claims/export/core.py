@@ -23,7 +23,6 @@ from tiktok_claims.export.base import (
     Column,
     ExportError,
     ExportTable,
-    cursor_like,
     normalise_type,
 )
 from tiktok_claims.export.release import new_release
@@ -178,7 +177,8 @@ def write_exports(
             if group:
                 hyper_path = folder / "tableau" / f"{extract}.hyper"
                 hyper_path.parent.mkdir(exist_ok=True)
-                jobs.append((cursor_like(con), group, hyper_path, workdir / extract))
+                parquet = [_parquet_path(folder, t) for t in group]
+                jobs.append((group, parquet, hyper_path, workdir / extract))
         # The two extracts are independent and mostly wait on Hyper: build them side by side.
         with ThreadPoolExecutor(len(jobs)) as pool:
             for done in [pool.submit(_stage_extract, *job) for job in jobs]:
@@ -195,11 +195,10 @@ def write_exports(
     return tables
 
 
-def _stage_extract(cursor, group, hyper_path: Path, logs: Path):
-    """Write and verify one .hyper extract and its .tds (a cursor of its own: own thread)."""
+def _stage_extract(group, parquet: list[Path], hyper_path: Path, logs: Path):
+    """Write and verify one .hyper extract (from the tables' Parquet files) and its .tds."""
     logs.mkdir()
-    with cursor:
-        hyper.write(cursor, group, hyper_path, logs)
+    hyper.write(group, parquet, hyper_path, logs)
     hyper.verify(group, hyper_path, logs)
     tds_path = hyper_path.with_suffix(".tds")
     tds.write(group, tds_path, hyper_file=hyper_path.name, title=hyper_path.stem)

@@ -1,15 +1,22 @@
-"""Write a Tableau Hyper extract with pantab and read it back with Tableau's engine."""
+"""Write a Tableau Hyper extract from the exported Parquet files and read it back, both with
+Tableau's own engine (the Hyper API)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-import duckdb
-import pantab
-from tableauhyperapi import Connection, HyperProcess, Telemetry
+from tableauhyperapi import (
+    Connection,
+    CreateMode,
+    HyperException,
+    HyperProcess,
+    TableName,
+    Telemetry,
+    escape_string_literal,
+)
 
-from tiktok_claims.export.base import TABLEAU_TYPES, ExportError, ExportTable, cursor_like
+from tiktok_claims.export.base import TABLEAU_TYPES, ExportError, ExportTable
 
 SCHEMA = "Extract"
 
@@ -26,54 +33,33 @@ def hyper_process(log_dir: Path) -> HyperProcess:
 
 
 def write(
-    con: duckdb.DuckDBPyConnection,
-    tables: Sequence[ExportTable],
-    path: Path,
-    log_dir: Path,
+    tables: Sequence[ExportTable], parquet: Sequence[Path], path: Path, log_dir: Path
 ) -> None:
-    """Stream each table from DuckDB (Arrow C stream) into `path`, schema Extract.
-
-    pantab's own telemetry setting is DO_NOT_SEND_USAGE_DATA_TO_TABLEAU. One Hyper process
-    writes every table; if it fails, each table is retried alone to name the culprit.
-    """
-
-    cursors: list[duckdb.DuckDBPyConnection] = []
-
-    def frame(table: ExportTable):
-        # a cursor per table: each relation keeps its own open result stream
-        cursors.append(cursor_like(con))
-        return cursors[-1].sql(f"select * from {table.sql_name}")
-
-    params = process_params(log_dir)
+    """Create `path` with each table in schema Extract, read by Hyper itself from the table's
+    Parquet file (external()): 13.5 s for the 10M rows of fct_videos, where streaming them
+    from DuckDB through pantab took 20 s. A table Hyper cannot read is named; `path` is then
+    removed."""
     try:
-        pantab.frames_to_hyper(
-            {(SCHEMA, t.name): frame(t) for t in tables},
-            path,
-            atomic=False,
-            process_params=params,
-        )
-        return
-    except Exception as exc:
-        error = exc
-    finally:
-        for cursor in cursors:
-            cursor.close()
-    path.unlink(missing_ok=True)
-    with cursor_like(con) as cursor:
-        for table in tables:
-            try:
-                pantab.frame_to_hyper(
-                    cursor.sql(f"select * from {table.sql_name}"),
-                    path,
-                    table=(SCHEMA, table.name),
-                    atomic=False,
-                    process_params=params,
-                )
-            except Exception as exc:
-                raise ExportError(f"{table.label}: writing {path.name} failed: {exc}") from exc
-            finally:
-                path.unlink(missing_ok=True)
-    raise ExportError(f"{', '.join(t.label for t in tables)}: writing the extract failed: {error}")
+        with (
+            hyper_process(log_dir) as process,
+            Connection(process.endpoint, str(path), CreateMode.CREATE_AND_REPLACE) as cn,
+        ):
+            cn.catalog.create_schema(SCHEMA)
+            for table, source in zip(tables, parquet, strict=True):
+                target = TableName(SCHEMA, table.name)
+                try:
+                    cn.execute_command(
+                        f"create table {target} as (select * from external("
+                        f"{escape_string_literal(str(source))}, format => 'parquet'))"
+                    )
+                except HyperException as exc:
+                    raise ExportError(
+                        f"{table.label}: writing {path.name} failed: "
+                        + " ".join(exc.main_message.split())
+                    ) from None
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def read_back(path: Path, log_dir: Path) -> dict[str, dict]:
