@@ -308,6 +308,12 @@ def test_dirty_file_values_are_cleaned_and_typed(dirty_build):
         "where source_row_number = 12"
     )
     assert raw.iloc[0].tolist() == ["110", "rumour"]
+    # a repeated id passed every check: the quarantine shows its staged values, as text
+    duplicate = dirty_build.df(
+        "select raw_row_id, raw_video_id, raw_claim_status, raw_video_view_count "
+        "from staging.stg_tiktok__videos_rejected where source_row_number = 15"
+    )
+    assert duplicate.iloc[0].tolist() == ["15", "101", "opinion", "10"]
 
 
 def test_dirty_file_audit_reconciles(dirty_build):

@@ -98,10 +98,16 @@
     {{ return(corrupt) }}
 {%- endmacro %}
 
-{#- The post-hook of base_tiktok__videos: structural rejects of a CSV scan (none for Parquet). -#}
-{% macro claims_structural_rejects(base) -%}
-    {%- if execute and not is_spark() and claims_header(warn=false)['format'] == 'csv' -%}
-        {{ stage_videos_structural(base, claims_dataset() | replace("'", "''")) }}
+{#- The post-hook of base_tiktok__videos on DuckDB, the same statements as
+    tiktok_claims.ingest.stage_file: number the written rows, add a CSV scan's structural
+    rejects (none for Parquet), flag repeated ids. On Spark the select does it all. -#}
+{% macro claims_after_write(base) -%}
+    {%- if execute and not is_spark() -%}
+        {{ stage_videos_number(base) }};
+        {%- if claims_header(warn=false)['format'] == 'csv' %}
+        {{ stage_videos_structural(base, claims_dataset() | replace("'", "''")) }};
+        {%- endif %}
+        {{ stage_videos_duplicates(base) }}
     {%- endif -%}
 {%- endmacro %}
 
