@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import duckdb
 from conftest import run_dbt
 
-from tiktok_claims import synthetic
+from tiktok_claims import ingest, synthetic
 
 ROWS = 2_000_000
 
@@ -22,5 +23,18 @@ def test_staging_completes_with_a_memory_limit_below_the_file_size(tmp_path):
         [(rejected,)] = con.sql(
             "select count(*) from staging.stg_tiktok__videos_rejected"
         ).fetchall()
+        # record numbers follow the file at a size DuckDB reads on parallel threads: the
+        # synthetic file's '#' column is the record number
+        [(out_of_order,)] = con.sql(
+            "select count(*) from staging.stg_tiktok__videos where row_id != source_row_number"
+        ).fetchall()
     assert staged + rejected == ROWS
     assert rejected == 0
+    assert out_of_order == 0
+    # the same SQL outside dbt (the score command's staging)
+    with duckdb.connect() as con:
+        staged_file = ingest.stage_file(path, con)
+        [(n, out_of_order)] = staged_file.staged.aggregate(
+            "count(*), count(*) filter (where row_id != source_row_number)"
+        ).fetchall()
+    assert (n, out_of_order) == (ROWS, 0)

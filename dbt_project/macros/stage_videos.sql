@@ -44,7 +44,8 @@
     once the scan has run. Spark's CSV reader returns a broken record as a row with its text in
     `corrupt_column` (PERMISSIVE mode), numbered in file order like the others. -#}
 {% macro stage_videos_base(
-    source, select_list, category_values, engine='duckdb', corrupt_column=none, number_later=false
+    source, select_list, category_values, engine='duckdb', corrupt_column=none,
+    duplicates_later=false
 ) -%}
     {%- set stage_counts = stage_column_list('counts').split(',') -%}
     {%- set stage_categories = stage_column_list('categories').split(',') -%}
@@ -61,10 +62,6 @@ source as (
         {{ corrupt_column or 'cast(null as string)' }} as malformed_record,
         -- one CSV partition when multiLine is on: ids increase in file order
         row_number() over (order by monotonically_increasing_id()) as scan_row_number
-        {%- elif number_later %}
-        cast(null as string) as malformed_record,
-        -- numbered after the write, by the table's insertion order (stage_videos_number)
-        cast(null as bigint) as scan_row_number
         {%- else %}
         cast(null as string) as malformed_record,
         row_number() over () as scan_row_number
@@ -147,7 +144,7 @@ flagged as (
 
     select
         *,
-        {%- if number_later %}
+        {%- if duplicates_later %}
         -- repeated ids are flagged after the write (stage_videos_duplicates)
         row_defect as rejection_reason
         {%- else %}
@@ -202,25 +199,13 @@ final as (
 select * from final
 {%- endmacro %}
 
-{#- After a base select rendered with number_later: number the written rows by the table's
-    insertion order, which is the file's (DuckDB keeps it, preserve_insertion_order): a window
-    in the select would hold every wide row to number them, 10 s of 24 s at 10M rows. Row ids
-    count up in that order from a start that differs before the transaction commits (as in a
-    dbt post-hook) and after. Then stage_videos_structural (CSV) renumbers the rows around the
-    structural rejects. -#}
-{% macro stage_videos_number(base) -%}
-update {{ base }} set source_row_number = rowid - (select min(rowid) from {{ base }}) + 1
-{%- endmacro %}
-
-{#- Last, after stage_videos_number: a row without a '#' cell takes its record number as
-    row_id, and of each repeated video_id the first valid row is kept, the others rejected.
-    A narrow pass over the written table (a window in the select sorted every wide row and
-    spilled: 16 s of 56 s at 10M rows). A duplicate passed every check, so its raw_* columns
-    are its staged values as text. -#}
+{#- After a base select rendered with duplicates_later (and stage_videos_structural, whose
+    renumbering keeps the order): of each repeated video_id the first valid row is kept and
+    the others are rejected, by a narrow pass over the written table (a window in the select
+    sorted every wide row and spilled: 16 s of 56 s at 10M rows). A duplicate passed every
+    check, so its raw_* columns are its staged values as text. -#}
 {% macro stage_videos_duplicates(base) -%}
     {%- set stage_raw_columns = stage_column_list('raw').split(',') -%}
-update {{ base }} set row_id = source_row_number where row_id is null and raw_record is null;
-
 update {{ base }} set
     rejection_reason = 'duplicate video_id',
     is_rejected = true,
