@@ -44,8 +44,7 @@
     once the scan has run. Spark's CSV reader returns a broken record as a row with its text in
     `corrupt_column` (PERMISSIVE mode), numbered in file order like the others. -#}
 {% macro stage_videos_base(
-    source, select_list, category_values, engine='duckdb', corrupt_column=none,
-    duplicates_later=false
+    source, select_list, category_values, engine='duckdb', corrupt_column=none, after_write=false
 ) -%}
     {%- set stage_counts = stage_column_list('counts').split(',') -%}
     {%- set stage_categories = stage_column_list('categories').split(',') -%}
@@ -62,6 +61,10 @@ source as (
         {{ corrupt_column or 'cast(null as string)' }} as malformed_record,
         -- one CSV partition when multiLine is on: ids increase in file order
         row_number() over (order by monotonically_increasing_id()) as scan_row_number
+        {%- elif after_write %}
+        cast(null as string) as malformed_record,
+        -- numbered after the write, by insertion order (stage_videos_number)
+        cast(null as bigint) as scan_row_number
         {%- else %}
         cast(null as string) as malformed_record,
         row_number() over () as scan_row_number
@@ -83,7 +86,15 @@ cleaned as (
         {{ stage_number(stage_missing('source.video_id'), engine) }} as video_id_num,
         {%- for column in stage_categories %}
         lower({{ stage_missing('source.' ~ column) }}) as {{ column }}_key,
+        {%- if after_write %}
+        -- a lookup, not a join: a join does not keep the scan's order, which numbers the rows
+        (
+            select map(list(alias), list(value)) from {{ category_values }}
+            where column_name = '{{ column }}'
+        )[lower({{ stage_missing('source.' ~ column) }})] as {{ column }},
+        {%- else %}
         {{ column }}_values.value as {{ column }},
+        {%- endif %}
         {%- endfor %}
         {%- for column in stage_counts %}
         {{ stage_missing('source.' ~ column) }} as {{ column }}_clean,
@@ -92,7 +103,7 @@ cleaned as (
         {{ stage_missing('source.video_transcription_text') }} as video_transcription_text
 
     from source
-    {%- for column in stage_categories %}
+    {%- for column in stage_categories if not after_write %}
     left join {{ category_values }} as {{ column }}_values
         on
             {{ column }}_values.column_name = '{{ column }}'
@@ -144,7 +155,7 @@ flagged as (
 
     select
         *,
-        {%- if duplicates_later %}
+        {%- if after_write %}
         -- repeated ids are flagged after the write (stage_videos_duplicates)
         row_defect as rejection_reason
         {%- else %}
@@ -199,11 +210,24 @@ final as (
 select * from final
 {%- endmacro %}
 
-{#- After a base select rendered with duplicates_later (and stage_videos_structural, whose
-    renumbering keeps the order): of each repeated video_id the first valid row is kept and
-    the others are rejected, by a narrow pass over the written table (a window in the select
-    sorted every wide row and spilled: 16 s of 56 s at 10M rows). A duplicate passed every
-    check, so its raw_* columns are its staged values as text. -#}
+{#- The statements after a base select rendered with after_write (DuckDB): the windows that
+    number the rows and find repeated ids would hold every wide row, raw text too (26 s of
+    55 s at 10M rows); narrow updates of the written table replace them.
+    First: number the rows by insertion order, which is the file's (preserve_insertion_order;
+    the select keeps the scan's order, which tests/test_ingest_scale.py checks at 2M rows).
+    Row ids count up from a start that differs before the transaction commits (a dbt
+    post-hook) and after. A row without a '#' cell takes that number as row_id. -#}
+{% macro stage_videos_number(base) -%}
+update {{ base }} set
+    source_row_number = rowid - written.first_rowid + 1,
+    row_id = coalesce({{ base }}.row_id, rowid - written.first_rowid + 1)
+from (select min(rowid) as first_rowid from {{ base }}) as written
+{%- endmacro %}
+
+{#- Then stage_videos_structural (CSV: renumbers around the structural rejects, keeping the
+    order), then this: of each repeated video_id the first valid row is kept and the others
+    are rejected. A duplicate passed every check, so its raw_* columns are its staged values
+    as text. -#}
 {% macro stage_videos_duplicates(base) -%}
     {%- set stage_raw_columns = stage_column_list('raw').split(',') -%}
 update {{ base }} set

@@ -277,13 +277,13 @@ def stage_file(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = 
     if shape.format == "csv":
         con.execute(f"set variable {COLUMNS_VARIABLE} = {header_columns(shape)}")
     select = macros.stage_videos_base(
-        source, select_list(shape), "stage_file_category_values", duplicates_later=True
+        source, select_list(shape), "stage_file_category_values", after_write=True
     )
     # DuckDB appends to its rejects tables: drop the previous call's (found by the fuzz tests)
     for table in ("tiktok_reject_errors", "tiktok_reject_scans"):
         con.execute(f"drop table if exists {table}")
     con.execute(f"create or replace temp table stage_file_base as {select}")
-    steps = []
+    steps = [macros.stage_videos_number("stage_file_base")]
     if shape.format == "csv":
         register_line_function(con)
         steps.append(macros.stage_videos_structural("stage_file_base", str(shape.path)))

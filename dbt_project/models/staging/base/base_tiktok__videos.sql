@@ -5,9 +5,10 @@
 {#- Every data record of the raw file, once: DuckDB reads the rows (the source is a read_csv /
     read_parquet call), the header is checked first (claims_header), and one pass types every
     value and records why a row can't be trusted (stage_videos.sql, shared with
-    tiktok_claims.ingest.stage_file). On DuckDB the post-hook then adds the records DuckDB
-    could not split into fields and flags repeated ids (on Spark the select does both, the
-    broken records coming with the scan). The ONLY model that reads the source. -#}
+    tiktok_claims.ingest.stage_file). On DuckDB the post-hook then numbers the rows, adds the
+    records DuckDB could not split into fields and flags repeated ids (on Spark the select
+    does it all, the broken records coming with the scan). The ONLY model that reads the
+    source. -#}
 {%- set header = claims_header() -%}
 {%- set videos = source('tiktok', 'videos_parquet') if header.format == 'parquet'
     else source('tiktok', 'videos') -%}
@@ -15,5 +16,5 @@
 {{ stage_videos_base(
     videos, header.select_list, ref('category_values'),
     engine='spark' if is_spark() else 'duckdb', corrupt_column=header.get('corrupt_column'),
-    duplicates_later=not is_spark(),
+    after_write=not is_spark(),
 ) }}
