@@ -218,10 +218,12 @@ select * from final
     Row ids count up from a start that differs before the transaction commits (a dbt
     post-hook) and after. A row without a '#' cell takes that number as row_id. -#}
 {% macro stage_videos_number(base) -%}
-update {{ base }} set
-    source_row_number = rowid - written.first_rowid + 1,
-    row_id = coalesce({{ base }}.row_id, rowid - written.first_rowid + 1)
-from (select min(rowid) as first_rowid from {{ base }}) as written
+update {{ base }} set source_row_number = rowid - written.first_rowid + 1
+from (select min(rowid) as first_rowid from {{ base }}) as written;
+
+-- only the rows that need it: every updated value is read through a version layer until the
+-- next checkpoint
+update {{ base }} set row_id = source_row_number where row_id is null
 {%- endmacro %}
 
 {#- Then stage_videos_structural (CSV: renumbers around the structural rejects, keeping the
