@@ -98,16 +98,12 @@
     {{ return(corrupt) }}
 {%- endmacro %}
 
-{#- The post-hook of base_tiktok__videos on DuckDB, the same statements as
-    tiktok_claims.ingest.stage_file: number the rows, add a CSV scan's structural rejects
-    (none for Parquet), flag repeated ids. On Spark the select does it all. -#}
+{#- The post-hook of base_tiktok__videos on DuckDB: stage_videos_after_write, as
+    tiktok_claims.ingest.stage_file runs it. On Spark the select does it all. -#}
 {% macro claims_after_write(base) -%}
     {%- if execute and not is_spark() -%}
-        {{ stage_videos_number(base) }};
-        {%- if claims_header(warn=false)['format'] == 'csv' %}
-        {{ stage_videos_structural(base, claims_dataset() | replace("'", "''")) }};
-        {%- endif %}
-        {{ stage_videos_duplicates(base) }}
+        {%- set csv = claims_header(warn=false)['format'] == 'csv' -%}
+        {{ stage_videos_after_write(base, claims_dataset() | replace("'", "''") if csv else none) }}
     {%- endif -%}
 {%- endmacro %}
 

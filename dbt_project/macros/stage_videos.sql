@@ -253,6 +253,17 @@ where
     and {{ base }}.source_row_number > firsts.first_row
 {%- endmacro %}
 
+{#- Every statement after a base select rendered with after_write, in order, separated by
+    ';': number the rows, add the structural rejects of a CSV scan at `path` (none for
+    Parquet: path none), flag repeated ids. The dbt post-hook and stage_file both run this. -#}
+{% macro stage_videos_after_write(base, path=none) -%}
+{{ stage_videos_number(base) }};
+{%- if path is not none %}
+{{ stage_videos_structural(base, path) }};
+{%- endif %}
+{{ stage_videos_duplicates(base) }}
+{%- endmacro %}
+
 {#- After the scan (same connection): DuckDB's rejects_table holds the records it could not
     split into the header's fields. Add one row per such record to `base`, with its raw text,
     physical line and a reason, then renumber the scanned rows around them. DuckDB's `line` counts

@@ -283,12 +283,11 @@ def stage_file(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = 
     for table in ("tiktok_reject_errors", "tiktok_reject_scans"):
         con.execute(f"drop table if exists {table}")
     con.execute(f"create or replace temp table stage_file_base as {select}")
-    steps = [macros.stage_videos_number("stage_file_base")]
-    if shape.format == "csv":
+    csv = shape.format == "csv"
+    if csv:
         register_line_function(con)
-        steps.append(macros.stage_videos_structural("stage_file_base", str(shape.path)))
-    steps.append(macros.stage_videos_duplicates("stage_file_base"))
-    for statement in ";".join(steps).split(";"):
+    after = macros.stage_videos_after_write("stage_file_base", str(shape.path) if csv else None)
+    for statement in after.split(";"):
         if statement.strip():
             con.execute(statement)
     return StagedFile(
