@@ -1,7 +1,9 @@
 """ml.verified_logit_coefficients: the one fit of the verified-status logit (train rows)."""
 
-from tiktok_claims.ml.verified_logit import coefficients_table
+from tiktok_claims.processes import in_worker
 
 
 def model(dbt, session):
-    return coefficients_table(dbt.ref("verified_logit_dataset"))
+    return in_worker(
+        "tiktok_claims.ml.verified_logit:coefficients_table", dbt.ref("verified_logit_dataset")
+    )

@@ -1,7 +1,10 @@
 """ml.verified_logit_confusion_matrix: videos per split, actual and predicted class."""
 
-from tiktok_claims.ml.verified_logit import confusion_matrix_table
+from tiktok_claims.processes import in_worker
 
 
 def model(dbt, session):
-    return confusion_matrix_table(dbt.ref("verified_logit_predictions"))
+    return in_worker(
+        "tiktok_claims.ml.verified_logit:confusion_matrix_table",
+        dbt.ref("verified_logit_predictions"),
+    )

@@ -1,8 +1,12 @@
 """stats.hypothesis_tests: verified vs unverified tests (logic: tiktok_claims.stats.hypothesis)."""
 
-from tiktok_claims.stats.hypothesis import verified_status_tests
+from tiktok_claims.processes import in_worker
 
 
 def model(dbt, session):
     videos = dbt.ref("fct_videos")
-    return verified_status_tests(videos, alpha=float(dbt.config.get("alpha")))
+    return in_worker(
+        "tiktok_claims.stats.hypothesis:verified_status_tests",
+        videos,
+        alpha=float(dbt.config.get("alpha")),
+    )

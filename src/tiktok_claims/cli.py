@@ -29,12 +29,13 @@ class MissingTableError(LookupError):
     """The warehouse lacks a table a figure or summary reads."""
 
 
-def publish() -> None:
+def publish(progress: bool = False) -> None:
     import duckdb
 
     for step in PUBLISH_STEPS:
         module, func = step.split(":")
-        print(f"publish: {step}", flush=True)
+        if progress:
+            print(f"publish: {step}", flush=True)
         try:
             getattr(importlib.import_module(module), func)()
         except duckdb.CatalogException as exc:
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
             print(json.dumps(ingest.header_vars()))
         elif args.command == "publish":
-            publish()
+            publish(progress=True)
         elif args.command == "synth":
             print(_synth(args))
     except MissingTableError as exc:

@@ -8,7 +8,8 @@ and the line lookup that staging calls (tiktok_claims.ingest), and the export an
 functions that the on-run-end hook calls (tiktok_claims.export.udf).
 """
 
-import importlib
+import atexit
+import gc
 import logging
 import os
 
@@ -23,15 +24,15 @@ from tiktok_claims.paths import exports_dir, warehouse_path
 
 _dbt_log = AdapterLogger("tiktok_claims")
 
-# What the Python models call, and through it scikit-learn, XGBoost, statsmodels and SciPy.
-MODEL_MODULES = (
-    "tiktok_claims.ml.persist",
-    "tiktok_claims.ml.train",
-    "tiktok_claims.ml.verified_logit",
-    "tiktok_claims.stats.hypothesis",
-)
 WRITING_COMMANDS = ("build", "run", "seed", "snapshot")
 ALIAS = "tiktok_claims"  # the warehouse's catalog name, as `database` in profiles.yml
+
+
+def _thaw() -> None:
+    """At exit: the teardown frees everything again (else DuckDB reports leaked objects), in
+    its own collections only (one full collection fewer: 0.2 s)."""
+    gc.unfreeze()
+    gc.disable()
 
 
 class _ToDbtLog(logging.Handler):
@@ -46,14 +47,14 @@ class _ToDbtLog(logging.Handler):
 
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict) -> None:
-        self._attach_warehouse()  # first: a second build stops before the slow imports
-        # dbt runs Python models on parallel threads; two threads importing sklearn for the
-        # first time at once fail ("partially initialized module"). Import what the models
-        # use here, once, before any model thread starts (~3.8 s at start-up, measured; a
-        # build paid the same in its first Python model before).
-        for module in MODEL_MODULES:
-            importlib.import_module(module)
+        self._attach_warehouse()  # first: a second build stops before anything starts
+        if getattr(get_flags(), "WHICH", None) in WRITING_COMMANDS:
+            processes.start_workers()  # it imports the models' libraries while dbt stages
         processes.use_orphan_safe_workers()
+        # dbt's parsed project lives as long as the run: Python's full collections rescanned
+        # it again and again (2.1 s of a build on the real file, measured with gc.callbacks)
+        gc.freeze()
+        atexit.register(_thaw)
 
     def _attach_warehouse(self) -> None:
         (attachment,) = [a for a in self.creds.attach or [] if a.alias == ALIAS]

@@ -24,7 +24,7 @@ def to_pandas(data) -> pd.DataFrame:
     )
 
 
-def _is_frame(value) -> bool:
+def is_table(value) -> bool:
     return isinstance(value, pd.DataFrame) or hasattr(value, "toPandas") or hasattr(value, "df")
 
 
@@ -33,8 +33,8 @@ def pandas_inputs(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        args = [to_pandas(a) if _is_frame(a) else a for a in args]
-        kwargs = {k: to_pandas(v) if _is_frame(v) else v for k, v in kwargs.items()}
+        args = [to_pandas(a) if is_table(a) else a for a in args]
+        kwargs = {k: to_pandas(v) if is_table(v) else v for k, v in kwargs.items()}
         return func(*args, **kwargs)
 
     return wrapper

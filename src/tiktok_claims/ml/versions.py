@@ -219,3 +219,8 @@ def with_first_metrics(frame: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFra
     frame["evaluation_rows"] = frame["evaluation_rows"].astype("float64")
     frame.loc[unscored, "evaluation_rows"] = float(row["n"])
     return frame
+
+
+def table(metrics: pd.DataFrame) -> pd.DataFrame:
+    """ml.model_versions' rows: the history, its first champion filled from `metrics`."""
+    return with_first_metrics(history(), metrics)
