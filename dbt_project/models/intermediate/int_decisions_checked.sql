@@ -24,8 +24,10 @@ videos as (
 {% if is_incremental() -%}
 appended as (
 
-    select * from source
-    where source_row_number > (select coalesce(max(source_row_number), 0) from {{ this }})
+    select source.* from source
+    where
+        source.source_row_number
+        > (select coalesce(max(done.source_row_number), 0) from {{ this }} as done)
 
 ),
 

@@ -1,6 +1,8 @@
-{#- Fails on every row with a NULL in a column the model's contract constrains `not_null`.
-    DuckDB enforces those constraints as the table is built; dbt-spark does not on Parquet
-    tables, so on the spark target the same check runs as this data test. -#}
+{#- Fails on every row with a NULL in a column the model's YAML constrains `not_null`.
+    DuckDB enforces those constraints as a contracted table is built; it does not on views,
+    Python models (which take no contract) or dbt-spark's Parquet tables. There this one
+    query per model checks them all (enabled per model, and on the spark target), instead of
+    a not_null test per column. -#}
 {% test not_null_constraints(model) %}
 {{ config(enabled=target.type == 'spark') }}
 {%- set columns = [] -%}
