@@ -6,9 +6,10 @@ processes (Job, in_worker) forked from a server that imported their libraries on
 
 An out-of-memory killer sends SIGKILL to one process, not its group, so a killed dbt cannot
 stop its children. Each child the build starts asks the kernel for SIGKILL when its parent
-dies (prctl PR_SET_PDEATHSIG): the workers (their parent, the server, ends when dbt does),
-joblib's loky workers (installed once by the dbt plugin as joblib's default backend) and the
-figure workers.
+dies (prctl PR_SET_PDEATHSIG): the workers (whose parent is the server; each also ends itself
+when its caller's end of the connection closes, since the server outlives a dead dbt while a
+worker runs), joblib's loky workers (installed once by the dbt plugin as joblib's default
+backend) and the figure workers.
 """
 
 from __future__ import annotations
