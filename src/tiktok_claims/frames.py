@@ -24,7 +24,7 @@ def to_pandas(data) -> pd.DataFrame:
     )
 
 
-def is_table(value) -> bool:
+def _is_frame(value) -> bool:
     return isinstance(value, pd.DataFrame) or hasattr(value, "toPandas") or hasattr(value, "df")
 
 
@@ -33,8 +33,13 @@ def pandas_inputs(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        args = [to_pandas(a) if is_table(a) else a for a in args]
-        kwargs = {k: to_pandas(v) if is_table(v) else v for k, v in kwargs.items()}
+        args, kwargs = tables_to_pandas(args, kwargs)
         return func(*args, **kwargs)
 
     return wrapper
+
+
+def tables_to_pandas(args, kwargs: dict) -> tuple[tuple, dict]:
+    """The arguments with every table (positional or keyword) converted with to_pandas."""
+    args = tuple(to_pandas(a) if _is_frame(a) else a for a in args)
+    return args, {k: to_pandas(v) if _is_frame(v) else v for k, v in kwargs.items()}

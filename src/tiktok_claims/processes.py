@@ -31,7 +31,7 @@ from pathlib import Path
 from joblib import parallel
 from joblib._parallel_backends import LokyBackend
 
-from tiktok_claims.frames import is_table, to_pandas
+from tiktok_claims.frames import tables_to_pandas
 
 _PR_SET_PDEATHSIG = 1
 _LIBC = ctypes.CDLL(None, use_errno=True)  # loaded here: die_with_parent also runs after fork
@@ -108,8 +108,7 @@ class Job:
 
     def __init__(self, function, args=(), kwargs=None, env=None):
         self.name = _name(function)
-        args = tuple(to_pandas(a) if is_table(a) else a for a in args)
-        kwargs = {k: to_pandas(v) if is_table(v) else v for k, v in (kwargs or {}).items()}
+        args, kwargs = tables_to_pandas(args, kwargs or {})
         start_workers()
         context = multiprocessing.get_context("forkserver")
         # duplex: the worker watches its end, which closes when this process dies
