@@ -37,15 +37,10 @@ final as (
         {%- endfor %}
 
         -- transcription shape (NULL when there is no text)
-        cast(length(videos.video_transcription_text) as bigint) as transcription_char_count,
-        cast({{ word_count('videos.video_transcription_text') }} as bigint)
-            as transcription_word_count,
+        {{ transcription_shape('videos') | indent(8) }},
 
         -- per-view rates; NULL when views are zero or missing
-        videos.video_like_count / nullif(videos.video_view_count, 0) as likes_per_view,
-        videos.video_comment_count / nullif(videos.video_view_count, 0) as comments_per_view,
-        videos.video_share_count / nullif(videos.video_view_count, 0) as shares_per_view,
-        videos.video_download_count / nullif(videos.video_view_count, 0) as downloads_per_view,
+        {{- per_view_rates('videos') | indent(4) }},
 
         -- engagement bin labels (edges in seeds/engagement_bin_edges.csv)
         {{ engagement_bin_label('video_view_count', 'videos') | indent(4) }} as views_bin,
