@@ -20,23 +20,26 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 ## releases them with the warehouse in one flip (tiktok_claims.export.release)
 run: build
 
+# dbt build, with the Python models' workers starting while dbt parses (src/tiktok_claims/run_dbt.py)
+DBT_BUILD := $(PY) -m tiktok_claims.run_dbt build
+
 # Unit tests check SQL logic on fixed inputs, not the data: as dbt recommends, the production
 # build leaves them out, and `make test` runs them (`unit`, and every build in pytest).
 build: venv
 	mkdir -p warehouse
-	$(BIN)/dbt build --exclude-resource-type unit_test
+	$(DBT_BUILD) --exclude-resource-type unit_test
 
 unit: venv
 	$(BIN)/dbt test --select test_type:unit
 
 ## daily: load the inbox's new batches, score them with the saved model, refresh queue, drift, exports
 daily: venv
-	$(BIN)/dbt build --selector daily
+	$(DBT_BUILD) --selector daily
 
 ## retrain: the day's run, then a build that refits on the initial labels + moderator
 ## decisions and promotes only if not worse (released with the warehouse, or not at all)
 retrain: daily
-	$(BIN)/dbt build --selector retrain --vars '{retrain: true}'
+	$(DBT_BUILD) --selector retrain --vars '{retrain: true}'
 
 ## test: lint, build, then the pytest suite (real-data tests need ../shared/data), on two
 ## workers: a test module stays on one (its fixtures are built once)

@@ -149,3 +149,18 @@ def test_the_server_preloads_what_the_main_script_imports(tmp_path, monkeypatch)
     assert _main_imports() == ["re", "sys", "dbt.cli.main"]
     main.__spec__ = types.SimpleNamespace(name="tiktok_claims.__main__")  # python -m
     assert _main_imports() == []
+
+
+def test_makes_dbt_is_dbts_command_line():
+    """`python -m tiktok_claims.run_dbt` (make's builds): dbt's usage and exit status."""
+
+    def run(*args):
+        command = [sys.executable, "-m", "tiktok_claims.run_dbt", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+    helped = run("build", "--help")
+    assert helped.returncode == 0
+    assert helped.stdout.startswith("Usage: dbt build")
+    wrong = run("build", "--no-such-option")
+    assert wrong.returncode == 2
+    assert "No such option '--no-such-option'" in wrong.stderr
