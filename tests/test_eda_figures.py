@@ -1,8 +1,9 @@
-"""EDA figures: written by `publish` (the build's release step) from the built warehouse,
-valid PNGs, described in figures.json, readable (text >= 11 pt, titles that carry a number
-from the data)."""
+"""EDA figures: drawn during the build (model reporting.figures), or by `publish` from a
+warehouse; valid PNGs, described in figures.json, readable (text >= 11 pt, titles that carry
+a number from the data)."""
 
 import json
+from datetime import datetime
 
 import matplotlib
 import matplotlib.image
@@ -34,7 +35,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def published(real_build):
-    """The figures the build released (`python -m tiktok_claims publish`, run by its hook)."""
+    """The figures the build released (drawn by its model reporting.figures)."""
     return real_build.exports / "figures"
 
 
@@ -110,3 +111,40 @@ def test_box_plots_aggregated_in_sql_match_matplotlib(real_build, metric):
         for key in ("q1", "med", "q3", "whislo", "whishi"):
             assert boxes[c][key] == pytest.approx(expected[key]), (c, key)
         assert sorted(boxes[c]["fliers"]) == sorted(expected["fliers"]), c
+
+
+def test_the_build_draws_the_figures_before_its_release_step(real_build, published):
+    """reporting.figures drew them during the build (every PNG is older than the on-run-end
+    hook), the release step kept them, and the table is figures.json row for row."""
+    results = json.loads((real_build.warehouse.parent / "target" / "run_results.json").read_text())
+    (hook,) = [r for r in results["results"] if "on-run-end" in r["unique_id"]]
+    hook_started = datetime.fromisoformat(hook["timing"][0]["started_at"]).timestamp()
+    for name in EXPECTED:
+        assert (published / name).stat().st_mtime < hook_started, name
+    catalog = real_build.df("select * from reporting.figures order by file")
+    (node,) = [n for n in real_build.manifest()["nodes"].values() if n["name"] == "figures"]
+    declared = [(c["name"], c["data_type"].upper()) for c in node["columns"].values()]
+    with real_build.connect() as con:
+        assert con.sql("describe reporting.figures").fetchall() == [
+            (name, kind, "YES", None, None, None) for name, kind in declared
+        ]
+    described = json.loads((published / "figures.json").read_text())
+    described.sort(key=lambda e: e["file"])
+    assert catalog["file"].tolist() == [e["file"] for e in described]
+    assert catalog["title"].tolist() == [e["title"] for e in described]
+    assert catalog["alt_text"].tolist() == [e["alt_text"] for e in described]
+    assert catalog["source_tables"].tolist() == [", ".join(e["source_tables"]) for e in described]
+
+
+def test_figures_from_the_handed_over_marts_say_what_the_warehouse_says(
+    real_build, tmp_path, monkeypatch
+):
+    """The build's path (Arrow tables handed to a worker) and `publish`'s (SQL on the
+    warehouse file) give every figure the same title and alt text: both come from the data."""
+    monkeypatch.setenv("CLAIMS_WAREHOUSE", str(real_build.warehouse))
+    from_warehouse = {e.file: e for e in figures.write_figures(tmp_path, processes=1)}
+    catalog = real_build.df("select file, title, alt_text from reporting.figures")
+    assert set(catalog["file"]) == set(from_warehouse) == EXPECTED
+    for row in catalog.itertuples():
+        assert row.title == from_warehouse[row.file].title, row.file
+        assert row.alt_text == from_warehouse[row.file].alt_text, row.file

@@ -12,8 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from tiktok_claims import synthetic
 
 # Each step is "module:function", called with no arguments after `dbt build`.
+FIGURES_STEP = "tiktok_claims.figures:write_figures"
 PUBLISH_STEPS: list[str] = [
-    "tiktok_claims.figures:write_figures",
+    FIGURES_STEP,
     "tiktok_claims.summaries.eda:write",
     "tiktok_claims.summaries.verified_vs_unverified:write",
     "tiktok_claims.summaries.verified_regression:write",
@@ -29,10 +30,11 @@ class MissingTableError(LookupError):
     """The warehouse lacks a table a figure or summary reads."""
 
 
-def publish(progress: bool = False) -> None:
+def publish(progress: bool = False, figures: bool = True) -> None:
+    """Run the publish steps; `figures=False` skips the figures (a build that drew them)."""
     import duckdb
 
-    for step in PUBLISH_STEPS:
+    for step in [s for s in PUBLISH_STEPS if figures or s != FIGURES_STEP]:
         module, func = step.split(":")
         if progress:
             print(f"publish: {step}", flush=True)

@@ -1,7 +1,9 @@
 """EDA figures, drawn from the marts (never the raw file).
 
-`write_figures()` (a publish step) writes <exports_dir>/figures/*.png and figures.json, one
-entry per figure: file, title, alt text, and the warehouse tables it reads.
+A build draws them in its dbt model reporting.figures (`draw_marts`, from the marts dbt hands
+it) into the build's release folder; `write_figures()` (the `publish` step) draws them from a
+warehouse. Both write figures/*.png and figures.json, one entry per figure: file, title, alt
+text, and the warehouse tables it reads.
 
 Accessibility rules, kept in every figure: Okabe-Ito colours (colour-blind safe, never red
 against green); claim vs opinion also told by hatching or marker shape and by direct labels;
@@ -27,6 +29,7 @@ import duckdb  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import pyarrow as pa  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from tiktok_claims.formats import human
@@ -650,9 +653,9 @@ FIGURES: dict[str, Callable[..., Drawn]] = {
 }
 
 
-def _draw(files: list[str], out_dir: Path) -> list[FigureEntry]:
+def _draw(files: list[str], out_dir: Path, connect=connect_readonly) -> list[FigureEntry]:
     entries = []
-    with connect_readonly() as con, plt.rc_context(STYLE):
+    with connect() as con, plt.rc_context(STYLE):
         for file in files:
             fig, title, alt, tables = FIGURES[file](con)
             try:
@@ -680,7 +683,28 @@ def write_figures(out_dir: Path | None = None, processes: int = 2) -> list[Figur
         initargs=(os.getpid(),),
     ) as pool:
         drawn = {e.file: e for part in pool.map(_draw, shares, [out_dir] * processes) for e in part}
-    entries = [drawn[file] for file in files]
-    manifest = out_dir / "figures.json"
-    manifest.write_text(json.dumps([asdict(e) for e in entries], indent=2) + "\n")
+    return _described([drawn[file] for file in files], out_dir)
+
+
+def draw_marts(marts: dict[str, pa.Table], out_dir: Path) -> pd.DataFrame:
+    """The figures as a build draws them (dbt model reporting.figures): from the marts dbt
+    hands over (name -> Arrow table, so types and NULLs arrive as they are), one after another
+    while the claim fit has the other core. Returns figures.json as rows; the release step
+    then only draws the figures a build did not."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    for name, table in marts.items():
+        con.register("handed_over", table)
+        con.execute(f"create table marts.{name} as select * from handed_over")
+        con.unregister("handed_over")
+    entries = _described(_draw(list(FIGURES), out_dir, lambda: con), out_dir)
+    rows = pd.DataFrame([asdict(e) for e in entries])
+    return rows.assign(source_tables=rows["source_tables"].str.join(", "))
+
+
+def _described(entries: list[FigureEntry], out_dir: Path) -> list[FigureEntry]:
+    """Write figures.json beside the figures."""
+    (out_dir / "figures.json").write_text(json.dumps([asdict(e) for e in entries], indent=2) + "\n")
     return entries

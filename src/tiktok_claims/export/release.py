@@ -166,13 +166,16 @@ def finish(root: Path, warehouse: Path, export: Callable[[Path], object] | None 
 @contextmanager
 def publishing(db: Path, out: Path) -> Iterator[None]:
     """tiktok_claims.cli.publish on the build's warehouse, writing into `out`, in a worker
-    beside the block (the exports wait on Hyper: side by side, 7.8 s vs 9.6 s).
+    beside the block (the exports wait on Hyper: side by side, 7.8 s vs 9.6 s). Figures
+    that the build drew already (model reporting.figures wrote figures.json) are kept.
 
     The worker (matplotlib, a fork pool) starts warm, dies with the build and is ended here
     if the block fails.
     """
     job = processes.Job(
-        "tiktok_claims.cli:publish", env={"CLAIMS_WAREHOUSE": str(db), "CLAIMS_EXPORTS": str(out)}
+        "tiktok_claims.cli:publish",
+        kwargs={"figures": not (out / "figures" / "figures.json").is_file()},
+        env={"CLAIMS_WAREHOUSE": str(db), "CLAIMS_EXPORTS": str(out)},
     )
     try:
         yield
