@@ -164,3 +164,20 @@ def test_makes_dbt_is_dbts_command_line():
     wrong = run("build", "--no-such-option")
     assert wrong.returncode == 2
     assert "No such option '--no-such-option'" in wrong.stderr
+
+
+def test_makes_dbt_ends_as_sys_exit_would_without_the_teardown():
+    """Exit handlers run and buffered output arrives; the status is the one dbt gave."""
+    code = (
+        "import atexit, sys; from tiktok_claims.run_dbt import _exit_now; "
+        "atexit.register(print, 'handler ran'); print('buffered', end=''); _exit_now(3)"
+    )
+    ended = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert ended.returncode == 3
+    assert ended.stdout == "bufferedhandler ran\n"
+    ended = subprocess.run(
+        [sys.executable, "-c", "from tiktok_claims.run_dbt import _exit_now; _exit_now('no')"],
+        capture_output=True,
+        text=True,
+    )
+    assert (ended.returncode, ended.stderr) == (1, "no\n")
