@@ -13,6 +13,8 @@ import pytest
 from conftest import REPO, run_dbt
 from tableauhyperapi import Connection, HyperProcess, Telemetry
 
+from tiktok_claims.export import hyper
+
 pytestmark = pytest.mark.real_data
 
 SCHEMAS = ("marts", "stats", "ml")
@@ -282,3 +284,16 @@ def test_failed_build_exports_nothing(real_build, copied_build):
 def test_no_logs_or_temp_files(real_build):
     assert _leftovers(real_build.exports, real_build.warehouse.parent) == []
     assert not list(REPO.glob("hyperd*")) and not list((REPO / "exports").glob("**/hyperd*"))
+
+
+def test_the_exporters_read_back_sees_what_hypers_catalog_says(extracts, real_build, tmp_path):
+    """hyper.read_back (which verifies every extract) against the catalog's definitions."""
+    for extract, tables in extracts.items():
+        got = hyper.read_back(real_build.exports / "tableau" / f"{extract}.hyper", tmp_path)
+        assert set(got) == set(tables), extract
+        for name, table in tables.items():
+            expected = [(column, kind.split("(")[0]) for column, kind in table["columns"]]
+            assert got[name]["columns"] == expected, name
+            assert got[name]["rows"] == table["rows"], name
+            nulls = [got[name]["rows"] - n for n in got[name]["non_null"]]
+            assert nulls == table["nulls"], name
