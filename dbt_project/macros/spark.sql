@@ -114,3 +114,18 @@
     {%- do settings.update(kwargs) -%}
     {{ return(settings) }}
 {%- endmacro %}
+
+{#- Exact percentiles of `column` (fractions in [0, 1]), interpolated linearly as pandas'
+    quantile: one array, read with list_item. -#}
+{% macro percentiles(column, fractions) -%}
+    {%- if is_spark() -%}
+        percentile({{ column }}, array({{ fractions | join(', ') }}))
+    {%- else -%}
+        quantile_cont({{ column }}, [{{ fractions | join(', ') }}])
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Element `position` (1 = first) of an array: Spark indexes from 0, DuckDB from 1. -#}
+{% macro list_item(array, position) -%}
+    {{ array }}[{{ position - 1 if is_spark() else position }}]
+{%- endmacro %}
