@@ -216,7 +216,8 @@ select * from final
     First: number the rows by insertion order, which is the file's (preserve_insertion_order;
     the select keeps the scan's order, which tests/test_ingest_scale.py checks at 2M rows).
     Row ids count up from a start that differs inside the transaction that wrote the table
-    and after it (the dbt post-hook runs after the commit). A row without a '#' cell takes that number as row_id. -#}
+    and after it (the dbt post-hook runs after the commit). A row without a '#' cell takes
+    that number as row_id. -#}
 {% macro stage_videos_number(base) -%}
 update {{ base }} set source_row_number = rowid - written.first_rowid + 1
 from (select min(rowid) as first_rowid from {{ base }}) as written;
