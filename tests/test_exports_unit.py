@@ -216,6 +216,21 @@ def test_warns_about_sql_models_without_contracts(warehouse, tmp_path, caplog):
     assert warnings == ["export: SQL models without an enforced contract: marts.summary"]
 
 
+def test_models_not_built_yet_are_counted_and_a_few_named(warehouse, tmp_path, caplog):
+    # a partial build misses dozens of models: one short line, not every name
+    unbuilt = [{"schema": "marts", "name": f"unbuilt_{i:02d}", "columns": {}} for i in range(12)]
+    export_warehouse(warehouse, MODELS + unbuilt, tmp_path / "exports")
+    [warning] = [r.getMessage() for r in caplog.records if "not built yet" in r.getMessage()]
+    assert warning.startswith("export: 12 models not in the warehouse (not built yet), skipped: ")
+    assert warning.endswith("marts.unbuilt_04 and 7 more")
+    assert "marts.unbuilt_00, " in warning and "unbuilt_05" not in warning
+
+    caplog.clear()
+    export_warehouse(warehouse, MODELS + unbuilt[:2], tmp_path / "exports2")
+    [warning] = [r.getMessage() for r in caplog.records if "not built yet" in r.getMessage()]
+    assert warning.endswith("skipped: marts.unbuilt_00, marts.unbuilt_01")
+
+
 def test_hyper_write_names_the_failing_table(warehouse, tmp_path):
     # Hyper reads each table from its Parquet file: one it cannot read is named
     good, bad = tmp_path / "summary.parquet", tmp_path / "listy.parquet"

@@ -84,11 +84,21 @@ def plan(con: duckdb.DuckDBPyConnection, models: Iterable[Mapping[str, Any]]) ->
             uncontracted.append(".".join(key))
         tables.append(_table(model, warehouse[key]))
     if missing:
-        log.warning("export: not in the warehouse (not built yet), skipped: %s", ", ".join(missing))
+        log.warning(
+            "export: %d models not in the warehouse (not built yet), skipped: %s",
+            len(missing),
+            _some(missing),
+        )
     if uncontracted:
         # types are still checked here, but a contract fails the model itself, earlier
         log.warning("export: SQL models without an enforced contract: %s", ", ".join(uncontracted))
     return tables
+
+
+def _some(names: list[str], shown: int = 5) -> str:
+    """A few names and how many more: a partial build (`--select staging`) misses dozens."""
+    rest = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {rest} more" if rest > 0 else "")
 
 
 def _table(model: Mapping[str, Any], columns: list[tuple[str, str]]) -> ExportTable:
