@@ -135,3 +135,18 @@ def test_assumption_rows():
     assert epv.statistic == pytest.approx(train.is_verified.sum() / len(logit.FEATURES))
     assert rows.loc["independence__train_test_overlap", "statistic"] == 0
     assert (table["passed"] == table["passed"].astype(bool)).all()
+
+
+def test_every_term_and_checked_feature_has_a_label_for_people():
+    data = logit.split_dataset(_videos(), seed=0)
+    coefficients = logit.coefficients_table(data)
+    checks = logit.assumptions_table(data, coefficients, alpha=0.05)
+    # the counts read as the seed says; no column name reaches a reader
+    views = coefficients.set_index("feature").loc["video_view_count", "feature_label"]
+    assert views == "Views"
+    named = checks.dropna(subset=["feature"])
+    for labels in (coefficients["feature_label"], named["feature_label"]):
+        assert labels.notna().all()
+        assert not labels.str.contains("_").any(), labels.tolist()
+    assert checks.loc[checks["feature"].isna(), "feature_label"].isna().all()
+    assert not checks["detail"].str.contains("video_").any()

@@ -222,11 +222,17 @@ def test_summaries_follow_the_tables(real_build, tmp_path, monkeypatch):
             "update ml.verified_logit_coefficients set odds_ratio_ci_low = 1.01, "
             "odds_ratio_ci_high = 1.5 where feature = 'video_view_count'"
         )
+        con.sql(
+            "update ml.verified_logit_assumptions set passed = false "
+            "where check_id = 'box_tidwell__video_share_count'"
+        )
     with duckdb.connect(str(copy), read_only=True) as con:
         after_h, after_r = verified_vs_unverified.render(con), verified_regression.render(con)
     assert "17,884" in before_h and "123,456,789" not in before_h
     assert "123,456,789" in after_h and after_h != before_h
     assert "AUC 0.99" in after_r and "AUC 0.99" not in before_r
+    # a failed check is named as the report names the feature, not by its column
+    assert "failing: Box-Tidwell for shares." in after_r and "failing" not in before_r
     assert "95% CI 1.01 to 1.50" in after_h and "95% CI 1.01 to 1.50" not in before_h
     monkeypatch.setenv("CLAIMS_WAREHOUSE", str(copy))
     path = verified_regression.write(out_dir=tmp_path / "exports")

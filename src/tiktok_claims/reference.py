@@ -16,7 +16,8 @@ def seed_rows(name: str) -> tuple[dict[str, str], ...]:
         return tuple(csv.DictReader(fh))
 
 
-def metric_labels() -> dict[str, str]:
-    """Count column -> lower-case label ('video_view_count' -> 'views'), in display order."""
+def metric_labels(column: str = "label") -> dict[str, str]:
+    """Count column -> its label ('video_view_count' -> 'views'; column="label_title" for
+    'Views'), in display order."""
     rows = sorted(seed_rows("metric_labels"), key=lambda r: int(r["metric_order"]))
-    return {row["metric"]: row["label"] for row in rows}
+    return {row["metric"]: row[column] for row in rows}

@@ -25,6 +25,7 @@ from sklearn.model_selection import train_test_split
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 
 from tiktok_claims.frames import pandas_inputs
+from tiktok_claims.reference import metric_labels
 
 OUTCOME = "is_verified"
 POSITIVE_CLASS = "verified"
@@ -42,6 +43,15 @@ BINARY = {
 }
 FEATURES = (*CONTINUOUS, *BINARY)
 EXCLUDED = "video_like_count"  # collinear with views; kept for the VIF diagnostic only
+# What people read for each term (report, summaries): feature_label in the output tables.
+FEATURE_LABELS = {
+    "intercept": "Intercept",
+    "video_duration_sec": "Video length",
+    **metric_labels("label_title"),
+    "claim_status_claim": "Claim",
+    "author_ban_status_under_review": "Author under review",
+    "author_ban_status_banned": "Author banned",
+}
 TEST_SIZE = 0.25
 CI_LEVEL = 0.95
 COVARIANCE = "HC0"
@@ -134,6 +144,7 @@ def coefficients_table(dataset: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "feature": "intercept" if term == "const" else term,
+                "feature_label": FEATURE_LABELS["intercept" if term == "const" else term],
                 "feature_description": unit,
                 "transform": TRANSFORM if term in CONTINUOUS else None,
                 "train_mean": scaling.at[term, "mean"] if term in CONTINUOUS else np.nan,
@@ -295,6 +306,7 @@ def _row(
         "assumption": assumption,
         "check_name": check,
         "feature": feature,
+        "feature_label": FEATURE_LABELS[feature] if feature else None,
         "statistic_name": statistic_name,
         "statistic": float(statistic),
         "threshold": float(threshold),
@@ -343,9 +355,9 @@ def assumptions_table(
     )
     rows += vif_rows(
         "vif_with_likes",
-        f"VIF (model features + excluded {EXCLUDED})",
+        "VIF (model features + likes)",
         with_likes,
-        f"diagnostic only: shows what adding {EXCLUDED} back would do",
+        "diagnostic only: the VIFs if likes, left out of the model, were added back",
     )
     r = stats.pearsonr(dataset["video_view_count"], dataset[EXCLUDED]).statistic
     rows.append(
@@ -359,7 +371,7 @@ def assumptions_table(
             CORRELATION_THRESHOLD,
             "passes if |r| < threshold",
             abs(r) < CORRELATION_THRESHOLD,
-            f"why {EXCLUDED} is left out of the model: it moves with video_view_count",
+            "why likes are left out of the model: they move with views",
         )
     )
 
@@ -393,7 +405,7 @@ def assumptions_table(
             COOKS_THRESHOLD,
             "passes if no observation's Cook's distance reaches the threshold",
             cooks.max() < COOKS_THRESHOLD,
-            f"n_flagged = train rows above the 4/n screening cut-off ({screen:.2e})",
+            f"flagged: the train rows above the 4/n screening cut-off ({screen:.2e})",
             n_flagged=int((cooks > screen).sum()),
         )
     )

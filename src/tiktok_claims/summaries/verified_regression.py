@@ -12,17 +12,9 @@ import duckdb
 import pandas as pd
 
 from tiktok_claims.paths import connect_readonly
-from tiktok_claims.reference import metric_labels
 from tiktok_claims.summaries._render import write_summary
 from tiktok_claims.summaries._stats_common import num, p_text
 
-LABELS = {
-    "video_duration_sec": "video length",
-    **metric_labels(),
-    "claim_status_claim": "claim status",
-    "author_ban_status_under_review": "author under review",
-    "author_ban_status_banned": "author banned",
-}
 CONTRASTS = {
     "claim_status_claim": "a claim rather than an opinion",
     "author_ban_status_under_review": "an author under review rather than an active one",
@@ -37,7 +29,7 @@ def _odds_words(odds_ratio: float) -> str:
 
 
 def _term_line(term) -> str:
-    label = LABELS[term.feature]
+    label = term.feature_label.lower()
     unit = (
         f"each {num(term.train_sd)} more {label} (one SD)"
         if pd.notna(term.transform)
@@ -52,7 +44,9 @@ def _term_line(term) -> str:
 
 def _check_label(check) -> str:
     return (
-        f"{check.check_name} for {check.feature}" if pd.notna(check.feature) else check.check_name
+        f"{check.check_name} for {check.feature_label.lower()}"
+        if pd.notna(check.feature_label)
+        else check.check_name
     )
 
 
@@ -111,7 +105,7 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
         *[_term_line(term) for term in clear.itertuples()],
         "",
         "No clear association (the 95% CI of the odds ratio includes 1): "
-        + ", ".join(LABELS[t] for t in unclear["feature"])
+        + ", ".join(unclear["feature_label"].str.lower())
         + "."
         if len(unclear)
         else "Every input shows a clear association.",
