@@ -222,6 +222,43 @@ def test_not_null_constraints_hold_in_the_warehouse(real_build, tmp_path):
             con.execute(f'update {schema}.{table} set "{column}" = null')
 
 
+def test_reference_keys_find_nulls_and_repeats_in_the_seeds(real_build, tmp_path):
+    """Each seed has one reference_keys test; it passes on the seeds as shipped and names
+    each NULL key and each repeated key once they are broken."""
+    tests = {
+        node["depends_on"]["nodes"][0].split(".")[-1]: node["compiled_code"]
+        for node in real_build.manifest()["nodes"].values()
+        if node["resource_type"] == "test"
+        and node.get("test_metadata", {}).get("name") == "reference_keys"
+    }
+    seeds = {p.stem for p in (REPO / "seeds").glob("*.csv")}
+    assert set(tests) == seeds
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(real_build.warehouse, copy)
+    with duckdb.connect() as con:
+        con.execute(f"attach '{copy}' as tiktok_claims")
+        for seed, sql in tests.items():
+            assert con.sql(sql).fetchall() == [], seed
+        con.execute(
+            "insert into tiktok_claims.reference.category_values values "
+            "('claim_status', 'claim', 'claim', 1), ('claim_status', null, 'rumour', 3)"
+        )
+        con.execute(
+            "insert into tiktok_claims.reference.data_dictionary "
+            "select * from tiktok_claims.reference.data_dictionary where column_position = 2"
+        )
+        problems = sorted(con.sql(tests["category_values"]).fetchall())
+        assert problems == [
+            ("column_name, alias repeated", "claim_status, claim"),
+            ("value is null", None),
+        ]
+        problems = sorted(con.sql(tests["data_dictionary"]).fetchall())
+        assert problems == [
+            ("column_name repeated", "claim_status"),
+            ("column_position repeated", "2"),
+        ]
+
+
 def _digests(root: Path) -> dict[Path, str]:
     """Every file users read under an exports root: the current release, through its links."""
     return {
