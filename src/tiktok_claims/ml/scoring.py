@@ -96,9 +96,8 @@ def _tfidf_sql(con, vectorizer, n_rows: int) -> sparse.csr_matrix:
     """
     terms = vectorizer.vocabulary_
     vocab = pd.DataFrame(
-        {"term": list(terms), "col": np.fromiter(terms.values(), dtype=np.int64, count=len(terms))}
+        {"term": list(terms), "col": np.fromiter(terms.values(), dtype=np.int32, count=len(terms))}
     )
-    vocab["idf"] = vectorizer.idf_[vocab["col"].to_numpy()]
     con.register("vocab", vocab)
     bigrams = ""
     if tuple(vectorizer.ngram_range) == (1, 2):
@@ -109,18 +108,16 @@ def _tfidf_sql(con, vectorizer, n_rows: int) -> sparse.csr_matrix:
         "create or replace temp table doc_texts as select text, row_number() over () - 1 as tid "
         "from (select distinct text from docs)"
     )
-    rows = con.sql(
+    # One row per known token; scipy adds up the repeats (the counts): at 1M rows this took
+    # 0.9 s, against 1.6 s for a GROUP BY (text, term) in DuckDB.
+    tokens = con.sql(
         f"""
-        with tokens as (
+        select cast(tokens.tid as integer) as tid, vocab.col
+        from (
             select tid, unnest(t{bigrams}) as term
             from (select tid, regexp_extract_all(lower(text), '{pattern}') as t from doc_texts)
-        ),
-        weights as (
-            select tokens.tid, vocab.col, count(*) * any_value(vocab.idf) as w
-            from tokens inner join vocab on tokens.term = vocab.term
-            group by tokens.tid, vocab.col
-        )
-        select tid, col, w from weights
+        ) as tokens
+        inner join vocab on tokens.term = vocab.term
         """
     ).fetchnumpy()
     tid_of_row = con.sql(
@@ -128,11 +125,13 @@ def _tfidf_sql(con, vectorizer, n_rows: int) -> sparse.csr_matrix:
     ).fetchnumpy()["tid"]
     n_texts = con.sql("select count(*) from doc_texts").fetchall()[0][0]
     con.unregister("vocab")
-    tid, w = rows["tid"], rows["w"].astype(np.float64)
-    norm = np.sqrt(np.bincount(tid, weights=w * w, minlength=n_texts))  # l2, text by text
+    tid, col = tokens["tid"], tokens["col"]
     by_text = sparse.csr_matrix(
-        (w / norm[tid], (tid, rows["col"])), shape=(n_texts, len(terms)), dtype=np.float64
+        (vectorizer.idf_[col], (tid, col)), shape=(n_texts, len(terms)), dtype=np.float64
     )
+    by_text.sum_duplicates()  # count * idf per (text, term)
+    norm = np.sqrt(np.asarray(by_text.multiply(by_text).sum(axis=1)).ravel())  # l2, per text
+    by_text.data /= np.repeat(norm, np.diff(by_text.indptr))
     return by_text[tid_of_row]
 
 
