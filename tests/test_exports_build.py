@@ -171,11 +171,11 @@ def test_exported_models_have_contracts(real_build):
     assert not gaps, "\n".join(gaps)
 
 
-def test_not_null_constraints_hold_in_the_warehouse(real_build, tmp_path):
+def test_declared_constraints_hold_in_the_warehouse(real_build, tmp_path):
     """Every not_null constraint a contract declares on a table is a NOT NULL column in
     DuckDB, and a NULL written into one is refused; the others (on views, on Python models and
     on models without a contract, which DuckDB does not enforce) are checked by the model's
-    not_null_constraints data test."""
+    declared_constraints data test."""
     manifest = json.loads((real_build.warehouse.parent / "target" / "manifest.json").read_text())
     constrained = {
         (
@@ -196,7 +196,7 @@ def test_not_null_constraints_hold_in_the_warehouse(real_build, tmp_path):
         model
         for node in manifest["nodes"].values()
         if node["resource_type"] == "test"
-        and node["name"].startswith("not_null_constraints")
+        and node["name"].startswith("declared_constraints")
         and node["config"]["enabled"]
         for model in node["depends_on"]["nodes"]
     }
@@ -220,6 +220,35 @@ def test_not_null_constraints_hold_in_the_warehouse(real_build, tmp_path):
         )
         with pytest.raises(duckdb.ConstraintException):
             con.execute(f'update {schema}.{table} set "{column}" = null')
+
+
+def test_declared_constraints_find_nulls_checks_and_repeats(real_build, tmp_path):
+    """On a Python model (no contract, so DuckDB enforces nothing) the declared_constraints
+    test passes as built, and names a NULL, a value outside the column's check and a
+    repeated unique value once they are written into the table."""
+    (sql,) = [
+        node["compiled_code"]
+        for node in real_build.manifest()["nodes"].values()
+        if node["resource_type"] == "test"
+        and node["name"].startswith("declared_constraints_verified_logit_metrics")
+    ]
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(real_build.warehouse, copy)
+    with duckdb.connect() as con:
+        con.execute(f"attach '{copy}' as tiktok_claims")
+        assert con.sql(sql).fetchall() == []
+        metrics = "tiktok_claims.ml.verified_logit_metrics"
+        con.execute(f"insert into {metrics} select * from {metrics} where split = 'test'")
+        con.execute(f"update {metrics} set split = 'holdout' where split = 'train'")
+        con.execute(f"update {metrics} set roc_auc = null where split <> 'train'")
+        problems = sorted(con.sql(sql).fetchall())
+    # a row is named by its first problem (the holdout row's split, not its roc_auc)
+    assert problems == [
+        ("roc_auc is null",),
+        ("roc_auc is null",),
+        ("split fails its check",),
+        ("split repeated",),
+    ]
 
 
 def test_reference_keys_find_nulls_and_repeats_in_the_seeds(real_build, tmp_path):
