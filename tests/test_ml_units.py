@@ -354,7 +354,7 @@ def test_duckdb_tfidf_equals_sklearn(ngram_range):
     assert scoring._tfidf_supported(vectorizer)
     with duckdb.connect() as con:
         con.register("docs", pd.DataFrame({"rid": range(len(texts)), "text": texts}))
-        ours = scoring._tfidf_sql(con, vectorizer, len(texts))
+        ours = scoring._tfidf_sql(con, vectorizer)
     np.testing.assert_allclose(ours.toarray(), vectorizer.transform(texts).toarray(), atol=1e-12)
 
 

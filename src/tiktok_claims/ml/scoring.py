@@ -86,7 +86,7 @@ def _tfidf_supported(vectorizer) -> bool:
     )
 
 
-def _tfidf_sql(con, vectorizer, n_rows: int) -> sparse.csr_matrix:
+def _tfidf_sql(con, vectorizer) -> sparse.csr_matrix:
     """TfidfVectorizer.transform of `docs(rid, text)`, computed by DuckDB on every core.
 
     sklearn tokenises in pure Python: ~8 s for 1M transcriptions on one core, ~1 s here.
@@ -171,7 +171,7 @@ def predict(con, champion, frame: pd.DataFrame) -> np.ndarray:
     blocks = []
     for name, transformer, columns in prep.transformers_:
         if name == "text":
-            blocks.append(_tfidf_sql(con, transformer, len(frame)))
+            blocks.append(_tfidf_sql(con, transformer))
         elif transformer != "drop":
             blocks.append(sparse.csr_matrix(transformer.transform(frame[columns].astype(float))))
     X = sparse.hstack(blocks, format="csr")

@@ -415,7 +415,7 @@ def assumptions_table(
         _row(
             "independence__duplicate_videos",
             "independence of observations",
-            "duplicate video_id rows",
+            "videos listed more than once",
             None,
             "duplicate rows",
             duplicates,
@@ -435,7 +435,7 @@ def assumptions_table(
             "independence of observations",
             "videos in both train and test",
             None,
-            "shared video_ids",
+            "shared videos",
             overlap,
             0,
             "passes if statistic <= threshold",
