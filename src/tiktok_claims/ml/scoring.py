@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 from scipy import sparse
+from sklearn.preprocessing import normalize
 
 from tiktok_claims import ingest
 from tiktok_claims.ml import features as F
@@ -130,9 +131,7 @@ def _tfidf_sql(con, vectorizer) -> sparse.csr_matrix:
         (vectorizer.idf_[col], (tid, col)), shape=(n_texts, len(terms)), dtype=np.float64
     )
     by_text.sum_duplicates()  # count * idf per (text, term)
-    norm = np.sqrt(np.asarray(by_text.multiply(by_text).sum(axis=1)).ravel())  # l2, per text
-    by_text.data /= np.repeat(norm, np.diff(by_text.indptr))
-    return by_text[tid_of_row]
+    return normalize(by_text, copy=False)[tid_of_row]  # l2, text by text
 
 
 def _skip_prep(champion):
