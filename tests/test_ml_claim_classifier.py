@@ -12,6 +12,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from tiktok_claims.ml import features as F
 from tiktok_claims.ml import persist, scoring
+from tiktok_claims.ml.candidates import pipeline_of
 from tiktok_claims.ml.splits import phrasing_family
 
 pytestmark = pytest.mark.real_data
@@ -96,17 +97,9 @@ def test_splits_are_stratified_60_20_20_and_keep_identical_texts_together(predic
     assert texts.groupby("video_transcription_text")["split"].nunique().max() == 1
 
 
-def _pipeline(model):
-    return (
-        model.calibrated_classifiers_[0].estimator
-        if hasattr(model, "calibrated_classifiers_")
-        else model
-    )
-
-
 def test_vectorizer_vocabulary_comes_from_training_rows_only(real_build, predictions):
     model, card = persist.load(real_build.warehouse.parent / "models")
-    vectorizer = _pipeline(model).named_steps["prep"].named_transformers_["text"]
+    vectorizer = pipeline_of(model).named_steps["prep"].named_transformers_["text"]
     train_texts = predictions.loc[predictions["split"] == "train", "video_transcription_text"]
     expected = TfidfVectorizer(
         max_features=card["params"]["prep__text__max_features"],

@@ -6,7 +6,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import clone
 from sklearn.calibration import calibration_curve
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -17,7 +16,7 @@ from tiktok_claims.ml import evaluation as E
 from tiktok_claims.ml import features as F
 from tiktok_claims.ml import persist, scoring
 from tiktok_claims.ml import train as T
-from tiktok_claims.ml.candidates import ViewThresholdClassifier
+from tiktok_claims.ml.candidates import ViewThresholdClassifier, pipeline_of
 from tiktok_claims.ml.splits import (
     assign_splits,
     cv_folds,
@@ -274,7 +273,7 @@ def test_fit_saves_a_card_with_report_time_features(fitted):
     assert "ban" in card["feature_set_reason"]
     metrics = tables["metrics"]
     champion = metrics[metrics["is_champion"]]
-    assert set(champion["split"]) == {"cv", "validation", "test", "generalisation"}
+    assert set(champion["split"]) == {"validation", "test", "generalisation"}
     assert (champion[champion["split"] == "test"]["recall"] == 1.0).all()
     ablation = metrics[metrics["is_ablation"]]
     assert set(ablation["feature_set"]) == {"with_engagement", "text_only", "engagement_only"}
@@ -358,26 +357,35 @@ def test_duckdb_tfidf_equals_sklearn(ngram_range):
     np.testing.assert_allclose(ours.toarray(), vectorizer.transform(texts).toarray(), atol=1e-12)
 
 
-def test_calibration_from_the_cv_fold_models_equals_calibrated_classifier_cv():
+def test_calibration_is_an_isotonic_map_of_validation_scores_graded_out_of_fold():
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.ensemble import RandomForestClassifier
-    from sklearn.model_selection import cross_validate
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.isotonic import IsotonicRegression
 
     rng = np.random.default_rng(0)
-    X = pd.DataFrame(rng.normal(size=(600, 4)), columns=list("abcd"))
-    y = (X["a"] + rng.normal(scale=1.0, size=600) > 0).astype(int).to_numpy()  # noisy
-    folds = cv_folds(y, np.arange(600), 0, 3)
-    recipe = RandomForestClassifier(n_estimators=20, random_state=0)
-    run = cross_validate(recipe, X, y, cv=folds, return_estimator=True)
-    ours = T.calibrate(clone(recipe).fit(X, y), run["estimator"], folds, X, y, recipe)
-    primitive = CalibratedClassifierCV(
-        clone(recipe), method="isotonic", cv=folds, ensemble=False
-    ).fit(X, y)
+    X = pd.DataFrame(rng.normal(size=(900, 4)), columns=list("abcd"))
+    y = (X["a"] + rng.normal(scale=1.0, size=900) > 0).astype(int).to_numpy()  # noisy
+    fitted = RandomForestClassifier(n_estimators=20, random_state=0).fit(X[:600], y[:600])
+    X_va, y_va = X[600:].reset_index(drop=True), y[600:]
+    folds = cv_folds(y_va, np.arange(300), 0, 3)
+    ours, out_of_fold = T.calibrate(fitted, X_va, y_va, folds)
+    assert pipeline_of(ours) is fitted  # frozen: not refit
+
+    # the map: isotonic regression of the labels on the model's validation scores
     probe = pd.DataFrame(rng.normal(size=(200, 4)), columns=list("abcd"))
-    expected = primitive.predict_proba(probe)
-    assert len(np.unique(expected[:, 1])) > 5  # a real isotonic map, not all 0 or 1
-    np.testing.assert_array_equal(ours.predict_proba(probe), expected)
-    np.testing.assert_array_equal(ours.classes_, primitive.classes_)
+    iso = IsotonicRegression(out_of_bounds="clip").fit(fitted.predict_proba(X_va)[:, 1], y_va)
+    expected = iso.predict(fitted.predict_proba(probe)[:, 1])
+    assert len(np.unique(expected)) > 5  # a real isotonic map, not all 0 or 1
+    np.testing.assert_allclose(ours.predict_proba(probe)[:, 1], expected)
+
+    # out of fold: what the primitive, fitted on the other folds, gives each fold
+    for train_rows, test_rows in folds:
+        primitive = CalibratedClassifierCV(FrozenEstimator(fitted), method="isotonic")
+        primitive.fit(X_va.iloc[train_rows], y_va[train_rows])
+        np.testing.assert_allclose(
+            out_of_fold[test_rows], primitive.predict_proba(X_va.iloc[test_rows])[:, 1]
+        )
 
 
 @pytest.mark.parametrize("max_features", [None, 4, 25])

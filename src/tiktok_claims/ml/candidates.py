@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import Pipeline
@@ -14,7 +15,7 @@ from sklearn.pipeline import Pipeline
 from tiktok_claims.ml.features import FeatureSet, preprocessor
 from tiktok_claims.ml.names import BASELINE, DISPLAY_NAMES, RANDOM_FOREST
 
-__all__ = ["BASELINE", "CANDIDATES", "DISPLAY_NAMES", "RANDOM_FOREST", "TEXT_GRID"]
+__all__ = ["BASELINE", "CANDIDATES", "DISPLAY_NAMES", "RANDOM_FOREST", "TEXT_GRID", "pipeline_of"]
 
 
 class ViewThresholdClassifier(ClassifierMixin, BaseEstimator):
@@ -53,6 +54,15 @@ class ViewThresholdClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(np.int64)
+
+
+def pipeline_of(champion) -> Pipeline:
+    """The fitted (prep, model) pipeline inside a champion, calibrated or not."""
+    if hasattr(champion, "calibrated_classifiers_"):
+        champion = champion.calibrated_classifiers_[0].estimator
+    if isinstance(champion, FrozenEstimator):  # calibrated on validation, not refit
+        champion = champion.estimator
+    return champion
 
 
 @dataclass

@@ -22,11 +22,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 from scipy import sparse
+from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import normalize
 
 from tiktok_claims import ingest
 from tiktok_claims.ml import features as F
 from tiktok_claims.ml import persist
+from tiktok_claims.ml.candidates import pipeline_of
 from tiktok_claims.ml.evaluation import label_names
 
 OUTPUT_COLUMNS = (
@@ -145,19 +147,15 @@ def _skip_prep(champion):
             inner.estimator = _skip_prep(inner.estimator)
             outer.calibrated_classifiers_.append(inner)
         return outer
+    if isinstance(champion, FrozenEstimator):
+        return FrozenEstimator(_skip_prep(champion.estimator))
     pipeline = copy.copy(champion)
     pipeline.steps = [("prep", "passthrough")] + [(n, copy.copy(s)) for n, s in champion.steps[1:]]
     return pipeline
 
 
-def _prep_pipeline(champion):
-    if hasattr(champion, "calibrated_classifiers_"):
-        return champion.calibrated_classifiers_[0].estimator
-    return champion
-
-
 def _prep(champion):
-    return _prep_pipeline(champion).named_steps["prep"]
+    return pipeline_of(champion).named_steps["prep"]
 
 
 def predict(con, champion, frame: pd.DataFrame) -> np.ndarray:
@@ -175,7 +173,7 @@ def predict(con, champion, frame: pd.DataFrame) -> np.ndarray:
             blocks.append(sparse.csr_matrix(transformer.transform(frame[columns].astype(float))))
     X = sparse.hstack(blocks, format="csr")
     fast = _skip_prep(champion)
-    model = _prep_pipeline(fast).named_steps["model"]
+    model = pipeline_of(fast).named_steps["model"]
     if "n_jobs" in model.get_params():
         model.set_params(n_jobs=os.cpu_count())  # trees predict in threads (the GIL is released)
     return fast.predict_proba(X)[:, 1]
