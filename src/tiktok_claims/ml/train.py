@@ -142,11 +142,11 @@ def _fit(model, X, y):
 
 
 def calibrate(fitted, X, y, folds) -> tuple[CalibratedClassifierCV, np.ndarray]:
-    """The fitted model with an isotonic map learned from its scores on (X, y), validation:
-    CalibratedClassifierCV over a FrozenEstimator, so nothing is refit. Also the map's scores
-    out of fold (group-aware folds of X), so the keep rule grades it on rows it did not learn
-    from: the same map (IsotonicRegression, clipped), fitted on the model's scores directly,
-    since cross-validating the primitive re-predicted X 23 times (0.4 s, the test checks)."""
+    """The fitted model with an isotonic map of its scores on (X, y), the validation rows:
+    CalibratedClassifierCV over a FrozenEstimator, so nothing is refit. Also the map's
+    out-of-fold scores on X (group-aware folds), for the keep rule: IsotonicRegression on the
+    model's scores, as the primitive fits it (the test checks), because cross-validating the
+    primitive itself predicted X 23 times (0.4 s against 0.1 s)."""
     scores = fitted.predict_proba(X)[:, 1].reshape(-1, 1)
     isotonic = IsotonicRegression(out_of_bounds="clip")
     out_of_fold = cross_val_predict(isotonic, scores, y, cv=folds)
