@@ -2,6 +2,7 @@
 rules, intervals and curves, model loading, the whole fit (train, then reuse), and scoring."""
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -386,6 +387,21 @@ def test_calibration_is_an_isotonic_map_of_validation_scores_graded_out_of_fold(
         np.testing.assert_allclose(
             out_of_fold[test_rows], primitive.predict_proba(X_va.iloc[test_rows])[:, 1]
         )
+
+
+def test_calibration_takes_a_validation_split_with_few_claims():
+    from sklearn.ensemble import RandomForestClassifier
+
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(200, 3)), columns=list("abc"))
+    fitted = RandomForestClassifier(n_estimators=5, random_state=0)
+    fitted.fit(X[:150], (X["a"][:150] > 0).astype(int))
+    X_va, y_va = X[150:].reset_index(drop=True), np.r_[np.ones(3, int), np.zeros(47, int)]
+    folds = cv_folds(y_va, np.arange(50), 0, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # sklearn's default 5 folds warn (3 claims < 5)
+        calibrated, out_of_fold = T.calibrate(fitted, X_va, y_va, folds)
+    assert len(out_of_fold) == 50 and calibrated.predict_proba(X_va).shape == (50, 2)
 
 
 @pytest.mark.parametrize("max_features", [None, 4, 25])

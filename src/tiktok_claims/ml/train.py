@@ -150,7 +150,11 @@ def calibrate(fitted, X, y, folds) -> tuple[CalibratedClassifierCV, np.ndarray]:
     scores = fitted.predict_proba(X)[:, 1].reshape(-1, 1)
     isotonic = IsotonicRegression(out_of_bounds="clip")
     out_of_fold = cross_val_predict(isotonic, scores, y, cv=folds)
-    calibrated = CalibratedClassifierCV(FrozenEstimator(fitted), method=CALIBRATION_METHOD)
+    # the same folds: for a frozen model they only chunk its predictions, and sklearn's default
+    # (5 stratified folds) warns on a validation split with fewer than 5 rows of a class
+    calibrated = CalibratedClassifierCV(
+        FrozenEstimator(fitted), method=CALIBRATION_METHOD, cv=folds
+    )
     return calibrated.fit(X, y), out_of_fold
 
 
