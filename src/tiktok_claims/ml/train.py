@@ -210,8 +210,8 @@ def train(data: Data, seed: int, n_jobs: int = 1) -> tuple[object, dict, dict]:
     # The vocabulary size and n-gram range by GridSearchCV with the cheapest candidate
     # (logistic regression); every candidate is then refit on train at that text setting and
     # compared on validation, where the selection rule is decided, and the champion is
-    # calibrated there. (Cross-validating the candidates cost 9-12 more fits, the champion's 3
-    # a sixth of the fit, and decided nothing.)
+    # calibrated there. (Cross-validating every candidate cost 12 more fits, and the
+    # champion's 3 a sixth of the fit; neither decided anything.)
     settings = {c.name: {f"model__{k}": v for k, v in c.params.items()} for c in CANDIDATES}
     searched = CANDIDATES[0].name  # at its own settings: its CV row is the search's best
     text = GridSearchCV(
