@@ -370,7 +370,7 @@ def test_calibration_is_an_isotonic_map_of_validation_scores_graded_out_of_fold(
     fitted = RandomForestClassifier(n_estimators=20, random_state=0).fit(X[:600], y[:600])
     X_va, y_va = X[600:].reset_index(drop=True), y[600:]
     folds = cv_folds(y_va, np.arange(300), 0, 3)
-    ours, out_of_fold = T.calibrate(fitted, X_va, y_va, folds)
+    ours, out_of_fold = T.calibrate(fitted, X_va, y_va, folds, fitted.predict_proba(X_va)[:, 1])
     assert pipeline_of(ours) is fitted  # frozen: not refit
 
     # the map: isotonic regression of the labels on the model's validation scores
@@ -400,7 +400,8 @@ def test_calibration_takes_a_validation_split_with_few_claims():
     folds = cv_folds(y_va, np.arange(50), 0, 3)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # sklearn's default 5 folds warn (3 claims < 5)
-        calibrated, out_of_fold = T.calibrate(fitted, X_va, y_va, folds)
+        scores = fitted.predict_proba(X_va)[:, 1]
+        calibrated, out_of_fold = T.calibrate(fitted, X_va, y_va, folds, scores)
     assert len(out_of_fold) == 50 and calibrated.predict_proba(X_va).shape == (50, 2)
 
 
