@@ -3,12 +3,15 @@ rules, intervals and curves, model loading, the whole fit (train, then reuse), a
 
 import json
 import warnings
+import zipfile
 
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.calibration import calibration_curve
+import skops.io as sio
+from sklearn.calibration import CalibratedClassifierCV, calibration_curve
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_curve
 from statsmodels.stats.proportion import proportion_confint
@@ -97,6 +100,22 @@ def test_saved_model_loads_with_its_card(saved_model):
     assert np.array_equal(loaded.predict_proba(X), model.predict_proba(X))
     assert card["library_versions"]["scikit-learn"]
     assert card["created_at"]
+
+
+def test_calibrated_model_is_written_once_and_loads_whole(tmp_path):
+    X, y = np.array([[0.0], [1.0], [2.0], [3.0]] * 5), np.array([0, 0, 1, 1] * 5)
+    frozen = FrozenEstimator(LogisticRegression().fit(X, y))
+    model = CalibratedClassifierCV(frozen, method="isotonic", cv=2).fit(X, y)
+    persist.save(model, {"training_data_sha256": "abc"}, tmp_path)
+    with zipfile.ZipFile(tmp_path / persist.MODEL_FILE) as saved:
+        schema = saved.read("schema.json").decode()
+    assert schema.count('"LogisticRegression"') == 1
+    assert model.estimator is frozen  # the fitted model given to save is left as it was
+    loaded, _ = persist.load(tmp_path)
+    assert loaded.estimator is loaded.calibrated_classifiers_[0].estimator
+    assert np.array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    # what the test guards against: skops alone writes each reference in full
+    assert sio.dumps(model).count(b'"LogisticRegression"') == 2
 
 
 def test_tampered_model_file_is_refused(saved_model):

@@ -405,24 +405,32 @@ def importance(champion, name: str, X_va, y_va, seed: int) -> pd.DataFrame:
 def evaluate(champion, card: dict, data: Data) -> dict[str, pd.DataFrame]:
     """What the champion does on validation and test, and its score for every staged video."""
     seed, name, variant = card["seed"], card["model_name"], card["variant"]
-    rec = Recorder(seed)
+    features = data.features
+    labeled = features["is_labeled"].astype(bool).to_numpy()
     va, te = data.rows("validation"), data.rows("test")
-    p_va = champion.predict_proba(data.X[va])[:, 1]
-    p_te = champion.predict_proba(data.X[te])[:, 1]
+    reason = F.missing_inputs(features, CHAMPION).to_numpy()
+    # one prediction for every row needed: the scorable ones and the evaluated ones
+    evaluated = np.zeros(len(features), dtype=bool)
+    evaluated[np.flatnonzero(labeled)[va | te]] = True
+    p = np.full(len(features), np.nan)
+    wanted = (reason == "") | evaluated
+    if wanted.any():
+        p[wanted] = champion.predict_proba(F.prepare(features[wanted]))[:, 1]
+    p_va, p_te = p[labeled][va], p[labeled][te]
+
+    rec = Recorder(seed)
     rec.add(name, "validation", data.y[va], p_va, variant=variant, note=card["selection"])
     rec.add(name, "test", data.y[te], p_te, variant=variant, note=card["calibration_note"])
     tables = rec.tables()
     tables["metrics"]["is_champion"] = True
 
-    features = data.features
-    labeled = features["is_labeled"].astype(bool).to_numpy()
     test_frame = features[labeled].reset_index(drop=True)[te].reset_index(drop=True)
     tables["curves"] = E.curves(data.y[te], p_te).assign(model_name=name)
     tables["capacity"] = E.capacity(data.y[te], p_te, queue_size=len(features)).assign(
         model_name=name
     )
     tables["slices"] = E.slices(_statuses(test_frame), data.y[te], p_te).assign(model_name=name)
-    tables["predictions"] = predictions(champion, card, data)
+    tables["predictions"] = predictions(p, reason, card, data)
     return tables
 
 
@@ -435,18 +443,15 @@ def _statuses(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"verified_status": verified, "author_ban_status": ban})
 
 
-def predictions(champion, card: dict, data: Data) -> pd.DataFrame:
-    """Every staged video: its split, label, and the champion's score, or, when an input the
-    champion reads is missing, no score and needs_manual_review with the reason."""
+def predictions(p: np.ndarray, reason: np.ndarray, card: dict, data: Data) -> pd.DataFrame:
+    """Every staged video: its split, label, and the champion's score `p`, or, when an input
+    the champion reads is missing (`reason`), no score and needs_manual_review with the reason."""
     features = data.features
     labeled = features["is_labeled"].astype(bool).to_numpy()
     split = np.full(len(features), "unlabeled", dtype=object)
     split[labeled] = data.split
-    reason = F.missing_inputs(features, CHAMPION).to_numpy()
     scorable = reason == ""
-    p = np.full(len(features), np.nan)
-    if scorable.any():
-        p[scorable] = champion.predict_proba(F.prepare(features[scorable]))[:, 1]
+    p = np.where(scorable, p, np.nan)
     return pd.DataFrame(
         {
             "video_id": features[F.ID_COLUMN].to_numpy(),
