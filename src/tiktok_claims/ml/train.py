@@ -14,6 +14,7 @@ data (the data hash on its card); otherwise it evaluates the saved champion agai
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -97,6 +98,11 @@ class Data:
 
     def rows(self, name: str) -> np.ndarray:
         return self.split == name
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        """data_hash of the features, once: the reuse check and the card both need it."""
+        return data_hash(self.features)
 
 
 class Recorder:
@@ -334,7 +340,7 @@ def train(data: Data, seed: int, n_jobs: int = 1) -> tuple[object, dict, dict]:
         "seed": seed,
         "threshold": E.THRESHOLD,
         "training_rows": int(train_rows.sum()),
-        "training_data_sha256": data_hash(data.features),
+        "training_data_sha256": data.sha256,
         "params": {k: v for k, v in best_params[champion_name].items()},
         "held_out_opening_patterns": sorted(held),
         "fit_seconds": seconds,
@@ -490,7 +496,7 @@ def build_tables(
         threadpool_limits(limits=n_jobs),
     ):
         try:
-            champion, card = persist.load(directory, training_data_sha256=data_hash(data.features))
+            champion, card = persist.load(directory, training_data_sha256=data.sha256)
             training = persist.load_results(directory)
             if card.get("seed") != seed:
                 raise persist.ModelMismatchError("other seed")
