@@ -5,9 +5,10 @@ never in the repo. Every dbt run starts from an empty warehouse. `dbt run` is ti
 with the peak RSS of its process; its on-run-end hook (the release: Tableau extracts and
 Parquet of the marts built) and each model of a second or more are also shown apart, from
 dbt's run_results. The tests are timed once. The bare scan is the best of two on the warm
-file, with the threads profiles.yml gives dbt. A second reference, timed once: DuckDB copying
-every value as text into a table of a file (what keeping the rows costs before any typing).
-BENCH_ROWS and BENCH_REPEATS scale it down or up.
+file, with the threads profiles.yml gives dbt. Two more references, timed once: DuckDB copying
+every value as text into a table of a file (what keeping the rows costs before any typing),
+and the floor: the same tables and release built from DuckDB's primitives alone, none of the
+project's rules. BENCH_ROWS and BENCH_REPEATS scale it down or up.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ import time
 from pathlib import Path
 
 import duckdb
+from tableauhyperapi import Connection, CreateMode
 
 from bench._timing import time_median
 from tiktok_claims import synthetic
+from tiktok_claims.export.hyper import hyper_process
 from tiktok_claims.paths import isolated_env
 
 REPO = Path(__file__).resolve().parents[1]
@@ -91,6 +94,73 @@ def stored_copy(path: Path) -> None:
         con.sql(f"create table copied as select * from {source}")
 
 
+def floor(path: Path) -> dict[str, float]:
+    """Seconds per step of the least the same work could cost here: DuckDB's typed reader
+    straight into a table (no rules, quarantine or numbering), a feature table with the mart's
+    derived columns but not the text, a profile of every column, then the feature table's
+    Parquet file and Hyper extract. Insertion order is off (DuckDB's faster load); no dbt."""
+    source = f"read_csv('{path}', nullstr = ['#N/A', ''])"
+    seconds: dict[str, float] = {}
+    with (
+        tempfile.TemporaryDirectory(dir=WORK) as folder,
+        duckdb.connect(
+            f"{folder}/floor.duckdb",
+            config={
+                "threads": THREADS,
+                "memory_limit": MEMORY,
+                "temp_directory": folder,
+                "preserve_insertion_order": False,
+            },
+        ) as con,
+    ):
+
+        def step(name: str, sql: str) -> None:
+            start = time.perf_counter()
+            con.execute(sql)
+            seconds[name] = time.perf_counter() - start
+
+        step("typed table", f"create table videos as select * from {source}")
+        columns = con.sql("describe videos").fetchall()
+        numbers = [c for c, kind, *_ in columns if kind == "BIGINT" and c not in ("#", "video_id")]
+        texts = [c for c, kind, *_ in columns if kind == "VARCHAR"]
+        counts = [c for c in numbers if c.endswith("_count")]
+        text = "video_transcription_text"
+        derived = [
+            f"length({text}) as chars",
+            f"length({text}) - length(replace({text}, ' ', '')) + 1 as words",
+            *(f"{c} / nullif(video_view_count, 0) as {c}_rate" for c in counts[1:]),
+            *(
+                f"case when {c} >= 100000 then 'high' when {c} >= 1000 then 'mid'"
+                f" when {c} >= 0 then 'low' end as {c}_bin"
+                for c in counts[:4]
+            ),
+        ]
+        selected = ", ".join([f'"{c}"' for c, *_ in columns if c != text] + derived)
+        step("feature table", f"create table features as select {selected} from videos")
+        profile = [
+            f"select '{c}', count({c}), count(distinct {c}), min({c}), max({c}), avg({c}),"
+            f" stddev({c}), quantile_cont({c}, [0.25, 0.5, 0.75]) from videos"
+            for c in ["video_id", *numbers]
+        ] + [
+            f"select '{c}', count({c}), count(distinct {c}), null, null, null, null, null"
+            " from videos"
+            for c in texts
+        ]
+        step("profile", "create table profile as " + " union all ".join(profile))
+        step("Parquet", f"copy features to '{folder}/features.parquet'")
+        start = time.perf_counter()
+        with (
+            hyper_process(Path(folder)) as process,
+            Connection(process.endpoint, f"{folder}/features.hyper", CreateMode.CREATE) as hyper,
+        ):
+            hyper.execute_command(
+                f"create table features as (select * from external("
+                f"'{folder}/features.parquet', format => 'parquet'))"
+            )
+        seconds["Hyper extract"] = time.perf_counter() - start
+    return seconds
+
+
 def main() -> None:
     path = dataset()
     size_mb = path.stat().st_size / 1e6
@@ -108,6 +178,16 @@ def main() -> None:
     best_scan = min(scan.seconds)
     copy = time_median(
         "DuckDB copy of every column as text into a table", lambda: stored_copy(path), 1
+    )
+    least = floor(path)
+    tables = least["typed table"] + least["feature table"] + least["profile"]
+    print(
+        "floor, DuckDB's primitives alone: "
+        + ", ".join(f"{name} {s:.1f} s" for name, s in least.items())
+        + f"; the three tables {tables:.1f} s = {tables / min(scan.seconds):.1f}x the scan,"
+        f" with Parquet and Hyper {sum(least.values()):.1f} s ="
+        f" {sum(least.values()) / min(scan.seconds):.1f}x",
+        flush=True,
     )
     build = time_median(
         "dbt run staging + marts.core", lambda: dbt(["run"], path, run_dir), REPEATS, fresh
