@@ -70,10 +70,23 @@ def dbt(args: list[str], path: Path, run_dir: Path) -> None:
             NODE_SECONDS.setdefault(name, []).append(r["execution_time"])
 
 
+def typed_source(path: Path) -> str:
+    """DuckDB's reader with its own type detection; the sample rows cannot show that counts go
+    '#N/A' near the end, so say it."""
+    return f"read_csv('{path}', nullstr = ['#N/A', ''])"
+
+
+def scratch_db(folder: str, **settings: object) -> duckdb.DuckDBPyConnection:
+    """A DuckDB file in `folder` with dbt's threads and memory limit, spilling there."""
+    return duckdb.connect(
+        f"{folder}/scratch.duckdb",
+        config={"threads": THREADS, "memory_limit": MEMORY, "temp_directory": folder, **settings},
+    )
+
+
 def bare_scan(path: Path) -> None:
     """Parse every value of every column, with DuckDB's own type detection."""
-    # the sample rows cannot show that counts go '#N/A' near the end, so say it
-    source = f"read_csv('{path}', nullstr = ['#N/A', ''])"
+    source = typed_source(path)
     with duckdb.connect(config={"threads": THREADS}) as con:
         columns = [row[0] for row in con.sql(f"describe select * from {source}").fetchall()]
         counts = ", ".join(f'count("{c}")' for c in columns)
@@ -84,13 +97,7 @@ def stored_copy(path: Path) -> None:
     """Every value as text into a table of a DuckDB file, in file order (no typing, no checks):
     what any staging that keeps the rows it read pays at least, beside the scan."""
     source = f"read_csv('{path}', all_varchar = true)"
-    with (
-        tempfile.TemporaryDirectory(dir=WORK) as folder,
-        duckdb.connect(
-            f"{folder}/copy.duckdb",
-            config={"threads": THREADS, "memory_limit": MEMORY, "temp_directory": folder},
-        ) as con,
-    ):
+    with tempfile.TemporaryDirectory(dir=WORK) as folder, scratch_db(folder) as con:
         con.sql(f"create table copied as select * from {source}")
 
 
@@ -99,19 +106,10 @@ def floor(path: Path) -> dict[str, float]:
     straight into a table (no rules, quarantine or numbering), a feature table with the mart's
     derived columns but not the text, a profile of every column, then the feature table's
     Parquet file and Hyper extract. Insertion order is off (DuckDB's faster load); no dbt."""
-    source = f"read_csv('{path}', nullstr = ['#N/A', ''])"
     seconds: dict[str, float] = {}
     with (
         tempfile.TemporaryDirectory(dir=WORK) as folder,
-        duckdb.connect(
-            f"{folder}/floor.duckdb",
-            config={
-                "threads": THREADS,
-                "memory_limit": MEMORY,
-                "temp_directory": folder,
-                "preserve_insertion_order": False,
-            },
-        ) as con,
+        scratch_db(folder, preserve_insertion_order=False) as con,
     ):
 
         def step(name: str, sql: str) -> None:
@@ -119,7 +117,7 @@ def floor(path: Path) -> dict[str, float]:
             con.execute(sql)
             seconds[name] = time.perf_counter() - start
 
-        step("typed table", f"create table videos as select * from {source}")
+        step("typed table", f"create table videos as select * from {typed_source(path)}")
         columns = con.sql("describe videos").fetchall()
         numbers = [c for c, kind, *_ in columns if kind == "BIGINT" and c not in ("#", "video_id")]
         texts = [c for c, kind, *_ in columns if kind == "VARCHAR"]
